@@ -1,0 +1,1 @@
+"""The translation memory: storage, file formats and matching. Knows nothing of Flask."""

@@ -1,0 +1,363 @@
+"""The write side of the store: every change to a memory goes through here, one transaction each."""
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from functools import lru_cache
+from itertools import islice
+
+from sqlalchemy import Table, delete, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from memories import repository
+from memories.errors import Conflict, InvalidInput, TranslationMemoryError
+from memories.languages import normalise_tag, primary_language
+from memories.models import ORIGINS, Document, Memory, Unit
+from memories.normalise import checksum, content_hash, normalise_text
+from memories.records import Segment, UnitRecord
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_SOURCE_LANG = "fr"
+DEFAULT_TARGET_LANG = "en"
+MAX_TEXT_LENGTH = 20_000
+INSERT_BATCH = 1000
+_MEMORY_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
+_FORBIDDEN_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    """What an import did: units read, newly stored, already present, and skipped."""
+
+    read: int
+    added: int
+    duplicates: int
+    skipped: int = 0
+
+
+@contextmanager
+def unit_of_work(session: Session) -> Iterator[Session]:
+    """Commit what the block staged, or roll all of it back if anything goes wrong."""
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+
+
+def create_memory(
+    session: Session,
+    name: str,
+    *,
+    description: str = "",
+    source_lang: str = DEFAULT_SOURCE_LANG,
+    target_lang: str = DEFAULT_TARGET_LANG,
+) -> Memory:
+    """Create an empty memory; raise Conflict when the name is taken."""
+    if not isinstance(name, str) or not _MEMORY_NAME.match(name):
+        raise InvalidInput(
+            "a memory name is 1-100 letters, digits, '.', '_' or '-', starting with a letter or digit"
+        )
+    source_lang, target_lang = normalise_tag(source_lang), normalise_tag(target_lang)
+    if primary_language(source_lang) == primary_language(target_lang):
+        raise InvalidInput("a memory needs two different languages")
+    with unit_of_work(session):
+        if session.scalar(select(Memory.id).where(Memory.name == name)) is not None:
+            raise Conflict(f"a memory named {name!r} already exists")
+        memory = Memory(
+            name=name, description=description or "", source_lang=source_lang, target_lang=target_lang
+        )
+        session.add(memory)
+        try:
+            session.flush()
+        except IntegrityError:
+            raise Conflict(f"a memory named {name!r} already exists") from None
+    logger.info("created memory %s", memory.id)
+    return memory
+
+
+def delete_memory(session: Session, name: str) -> None:
+    """Delete a memory with its documents and units."""
+    with unit_of_work(session):
+        memory = repository.memory_by_name(session, name)
+        # Bulk deletes: the ORM cascade would load every unit first.
+        session.execute(delete(Unit).where(Unit.memory_id == memory.id))
+        session.execute(delete(Document).where(Document.memory_id == memory.id))
+        session.execute(delete(Memory).where(Memory.id == memory.id))
+    logger.info("deleted memory %s", memory.id)
+
+
+def add_units(
+    session: Session,
+    memory_name: str,
+    records: Iterable[UnitRecord],
+    *,
+    document: Document | None = None,
+) -> list[int]:
+    """Store units (all or none) and return their ids, the existing id for a duplicate."""
+    with unit_of_work(session):
+        memory = repository.memory_by_name(session, memory_name)
+        now = datetime.now(timezone.utc)
+        rows = [
+            unit_row(memory, record, now, document_id=document.id if document else None)
+            for record in records
+        ]
+        _insert_ignoring_duplicates(session, rows)
+        hashes = [row["content_hash"] for row in rows]
+        ids_by_hash = dict(
+            session.execute(
+                select(Unit.content_hash, Unit.id).where(
+                    Unit.memory_id == memory.id, Unit.content_hash.in_(set(hashes))
+                )
+            ).all()
+        )
+    return [ids_by_hash[h] for h in hashes]
+
+
+def import_records(
+    session: Session,
+    memory_name: str,
+    records: Iterable[UnitRecord],
+    *,
+    skipped: Callable[[], int] = lambda: 0,
+) -> ImportResult:
+    """Store a stream of units in one transaction: a bad unit anywhere leaves the memory as it was.
+
+    `skipped` is asked, once the stream is exhausted, how many units the reader passed over.
+    """
+    with unit_of_work(session):
+        memory = repository.memory_by_name(session, memory_name)
+        before = repository.count_units(session, memory.id)
+        now = datetime.now(timezone.utc)
+        read = 0
+        rows_iter = (unit_row(memory, record, now) for record in records)
+        while batch := list(islice(rows_iter, INSERT_BATCH)):
+            read += len(batch)
+            _insert_ignoring_duplicates(session, batch)
+        added = repository.count_units(session, memory.id) - before
+    result = ImportResult(read=read, added=added, duplicates=read - added, skipped=skipped())
+    logger.info("imported into memory %s: %s", memory.id, result)
+    return result
+
+
+def update_unit(session: Session, memory_name: str, unit_id: int, record: UnitRecord) -> Unit:
+    """Replace a unit's texts; raise Conflict when the new texts duplicate another unit."""
+    with unit_of_work(session):
+        memory = repository.memory_by_name(session, memory_name)
+        unit = repository.unit_in_memory(session, memory.id, unit_id)
+        row = unit_row(memory, record, datetime.now(timezone.utc))
+        for key in ("created_at", "origin", "creator", "document_id", "position", "alignment_score"):
+            row.pop(key)
+        for key, value in row.items():
+            setattr(unit, key, value)
+        unit.changed_at = datetime.now(timezone.utc)
+        try:
+            session.flush()
+        except IntegrityError:
+            raise Conflict("another unit in this memory already holds these texts") from None
+    return unit
+
+
+def delete_unit(session: Session, memory_name: str, unit_id: int) -> None:
+    with unit_of_work(session):
+        memory = repository.memory_by_name(session, memory_name)
+        session.delete(repository.unit_in_memory(session, memory.id, unit_id))
+
+
+def add_document(
+    session: Session,
+    memory: Memory,
+    *,
+    title: str,
+    origin: str,
+    source_text: str,
+    target_text: str,
+    published_on: datetime | None = None,
+) -> tuple[Document, bool]:
+    """Stage a document, or find the one with the same two sides; tell whether it is new."""
+    source_sum, target_sum = checksum(source_text), checksum(target_text)
+    existing = repository.document_by_checksums(session, memory.id, source_sum, target_sum)
+    if existing is not None:
+        return existing, False
+    document = Document(
+        memory_id=memory.id,
+        title=title,
+        origin=origin,
+        published_on=published_on,
+        source_checksum=source_sum,
+        target_checksum=target_sum,
+    )
+    session.add(document)
+    session.flush()
+    return document, True
+
+
+def unit_row(
+    memory: Memory, record: UnitRecord, now: datetime, *, document_id: int | None = None, position: int | None = None
+) -> dict:
+    """Turn a record into a row of `units`, oriented to the memory's language pair.
+
+    Raises InvalidInput naming the record's location when a text or language is unusable.
+    """
+    try:
+        source, target = _oriented(memory, record.source, record.target)
+        source_normalised = _checked_text(source.text, "source")
+        target_normalised = _checked_text(target.text, "target")
+        if record.origin not in ORIGINS:
+            raise InvalidInput(f"origin must be one of {', '.join(ORIGINS)}")
+    except TranslationMemoryError as error:
+        if record.location:
+            raise InvalidInput(f"{record.location}: {error}") from None
+        raise
+    created = record.created_at or now
+    return {
+        "memory_id": memory.id,
+        "document_id": document_id,
+        "position": position,
+        "content_hash": content_hash(source.lang, source_normalised, target.lang, target_normalised),
+        "source_lang": source.lang,
+        "source_text": source.text,
+        "source_normalised": source_normalised,
+        "source_length": len(source_normalised),
+        "source_markup": source.markup,
+        "target_lang": target.lang,
+        "target_text": target.text,
+        "target_normalised": target_normalised,
+        "target_length": len(target_normalised),
+        "target_markup": target.markup,
+        "origin": record.origin,
+        "alignment_score": record.alignment_score,
+        "external_id": record.external_id,
+        "creator": record.creator,
+        "changer": record.changer,
+        "created_at": created,
+        "changed_at": record.changed_at or created,
+        "properties": _properties(record),
+    }
+
+
+def _properties(record: UnitRecord) -> dict | None:
+    if not record.properties and not record.notes:
+        return None
+    return {"props": [list(pair) for pair in record.properties], "notes": list(record.notes)}
+
+
+@lru_cache(maxsize=256)
+def _canonical_tag(tag: str) -> tuple[str, str]:
+    tag = normalise_tag(tag)
+    return tag, primary_language(tag)
+
+
+def _oriented(memory: Memory, first: Segment, second: Segment) -> tuple[Segment, Segment]:
+    first_tag, first_lang = _canonical_tag(first.lang)
+    second_tag, second_lang = _canonical_tag(second.lang)
+    first = Segment(first_tag, first.text, first.markup)
+    second = Segment(second_tag, second.text, second.markup)
+    memory_source = _canonical_tag(memory.source_lang)[1]
+    memory_target = _canonical_tag(memory.target_lang)[1]
+    if (first_lang, second_lang) == (memory_source, memory_target):
+        return first, second
+    if (first_lang, second_lang) == (memory_target, memory_source):
+        return second, first
+    raise InvalidInput(
+        f"languages {first_tag}/{second_tag} do not match the memory's pair "
+        f"{memory.source_lang}/{memory.target_lang}"
+    )
+
+
+def _checked_text(text: str, side: str) -> str:
+    if not isinstance(text, str):
+        raise InvalidInput(f"the {side} text must be a string")
+    if len(text) > MAX_TEXT_LENGTH:
+        raise InvalidInput(f"the {side} text is longer than {MAX_TEXT_LENGTH} characters")
+    if _FORBIDDEN_CONTROLS.search(text):
+        raise InvalidInput(f"the {side} text holds control characters")
+    normalised = normalise_text(text)
+    if not normalised:
+        raise InvalidInput(f"the {side} text is empty")
+    return normalised
+
+
+def _insert_ignoring_duplicates(session: Session, rows: list[dict]) -> None:
+    """Insert rows, leaving out any whose (memory, content hash) is stored already."""
+    if not rows:
+        return
+    table: Table = Unit.__table__
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    elif dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert
+    else:  # pragma: no cover - only SQLite and PostgreSQL are supported
+        raise NotImplementedError(dialect)
+    statement = insert(table).on_conflict_do_nothing(index_elements=["memory_id", "content_hash"])
+    session.execute(statement, rows)
+
+
+
+@dataclass(frozen=True, slots=True)
+class AlignedPair:
+    """A sentence pair from the aligner, with its confidence in [0, 1]."""
+
+    source: str
+    target: str
+    score: float | None = None
+
+
+def store_release(
+    session: Session,
+    memory_name: str,
+    *,
+    title: str,
+    origin: str,
+    source_text: str,
+    target_text: str,
+    pairs: Iterable[AlignedPair],
+    published_on: datetime | None = None,
+    creator: str | None = None,
+) -> ImportResult | None:
+    """Store one parallel release and its aligned pairs, or return None if it is stored already.
+
+    The release's two checksums identify it, so ingesting a folder twice adds nothing.
+    """
+    with unit_of_work(session):
+        memory = repository.memory_by_name(session, memory_name)
+        document, is_new = add_document(
+            session,
+            memory,
+            title=title,
+            origin=origin,
+            source_text=source_text,
+            target_text=target_text,
+            published_on=published_on,
+        )
+        if not is_new:
+            return None
+        now = datetime.now(timezone.utc)
+        rows = [
+            unit_row(
+                memory,
+                UnitRecord(
+                    source=Segment(memory.source_lang, pair.source),
+                    target=Segment(memory.target_lang, pair.target),
+                    origin="aligner",
+                    alignment_score=pair.score,
+                    creator=creator,
+                ),
+                now,
+                document_id=document.id,
+                position=position,
+            )
+            for position, pair in enumerate(pairs)
+        ]
+        before = repository.count_units(session, memory.id)
+        _insert_ignoring_duplicates(session, rows)
+        added = repository.count_units(session, memory.id) - before
+    return ImportResult(read=len(rows), added=added, duplicates=len(rows) - added)

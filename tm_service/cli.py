@@ -1,0 +1,15 @@
+"""The `tm` command: Flask's click group plus the memory commands."""
+from __future__ import annotations
+
+from flask.cli import FlaskGroup
+
+from tm_service import create_app
+from tm_service.commands import demo, memories, transfer
+
+main = FlaskGroup(
+    create_app=lambda: create_app(),
+    add_version_option=False,
+    help="Manage and serve the French/English translation memory.",
+)
+for command in (*memories.COMMANDS, *transfer.COMMANDS, *demo.COMMANDS):
+    main.add_command(command)

@@ -7,11 +7,7 @@ from sqlalchemy import select
 from memories import repository, service
 from memories.errors import Conflict, InvalidInput, NotFound
 from memories.models import Document, Unit
-from memories.records import Segment, UnitRecord
-
-
-def record(source: str, target: str, source_lang: str = "fr", target_lang: str = "en", **extra) -> UnitRecord:
-    return UnitRecord(Segment(source_lang, source), Segment(target_lang, target), **extra)
+from tests.factories import record
 
 
 @pytest.fixture

@@ -1,0 +1,68 @@
+"""The app factory, settings, /healthz, /api/v1/memories and the error shape."""
+from __future__ import annotations
+
+import pytest
+
+from memories import service
+from tm_service import create_app
+from tm_service.db import get_session
+from tests.factories import record
+
+
+def test_healthz(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json == {"status": "ok"}
+
+
+def test_memories_lists_unit_counts(app, client):
+    with app.app_context():
+        session = get_session()
+        service.create_memory(session, "news", description="Releases")
+        service.create_memory(session, "empty")
+        service.add_units(session, "news", [record("Un", "One"), record("Deux", "Two")])
+    response = client.get("/api/v1/memories")
+    assert response.status_code == 200
+    assert [(m["name"], m["description"], m["units"]) for m in response.json["memories"]] == [
+        ("empty", "", 0),
+        ("news", "Releases", 2),
+    ]
+
+
+@pytest.mark.parametrize("method, path, status", [("GET", "/nowhere", 404), ("DELETE", "/healthz", 405)])
+def test_errors_are_problem_json(client, method, path, status):
+    response = client.open(path, method=method)
+    assert response.status_code == status
+    assert response.mimetype == "application/problem+json"
+    assert set(response.json) >= {"type", "title", "status", "detail"}
+    assert response.json["status"] == status
+
+
+def test_unexpected_errors_hide_internals(app, client):
+    @app.get("/boom")
+    def boom():
+        raise RuntimeError("secret table name")
+
+    response = client.get("/boom")
+    assert response.status_code == 500
+    assert response.mimetype == "application/problem+json"
+    assert "secret" not in response.get_data(as_text=True)
+
+
+def test_settings_come_from_tm_environment(monkeypatch, tmp_path):
+    url = f"sqlite:///{tmp_path / 'env.sqlite'}"
+    monkeypatch.setenv("TM_DATABASE_URL", url)
+    monkeypatch.setenv("TM_MAX_QUERY_LENGTH", "123")
+    app = create_app()
+    assert app.config["DATABASE_URL"] == url
+    assert app.config["MAX_QUERY_LENGTH"] == 123
+    assert (tmp_path / "env.sqlite").exists()
+    app.extensions["tm_engine"].dispose()
+
+
+def test_sqlite_runs_in_wal_mode_with_busy_timeout(app):
+    if not app.config["DATABASE_URL"].startswith("sqlite"):
+        pytest.skip("SQLite only")
+    with app.extensions["tm_engine"].connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000

@@ -17,6 +17,7 @@ logger = logging.getLogger(__name__)
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 MIGRATIONS = Path(__file__).with_name("migrations")
+_MIGRATION_LOCK = 727_001  # any constant; names the advisory lock that serialises migrations
 
 
 def make_engine(url: str, **options) -> Engine:
@@ -70,8 +71,26 @@ def is_current(engine: Engine) -> bool:
 
 
 def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest migration; a no-op when it is already there."""
+    """Bring the schema to the newest migration; a no-op when it is already there.
+
+    Several workers may start at once: on PostgreSQL an advisory lock lets one migrate while
+    the others wait; on SQLite a loser of the race finds the schema current and carries on.
+    """
     if is_current(engine):
         return
     logger.info("migrating database schema")
-    command.upgrade(alembic_config(engine), "head")
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as connection:
+            connection.exec_driver_sql(f"SELECT pg_advisory_lock({_MIGRATION_LOCK})")
+            try:
+                if not is_current(engine):
+                    command.upgrade(alembic_config(engine), "head")
+            finally:
+                connection.exec_driver_sql(f"SELECT pg_advisory_unlock({_MIGRATION_LOCK})")
+                connection.commit()
+        return
+    try:
+        command.upgrade(alembic_config(engine), "head")
+    except Exception:
+        if not is_current(engine):
+            raise

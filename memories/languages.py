@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from memories.errors import InvalidInput
 
 _TAG = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*$")
 
 
+@lru_cache(maxsize=1024)
 def normalise_tag(tag: str) -> str:
     """Return `tag` in canonical BCP 47 case: `fr_ca` -> `fr-CA`, `zh-hant-tw` -> `zh-Hant-TW`.
 
@@ -31,6 +33,7 @@ def normalise_tag(tag: str) -> str:
     return "-".join(out)
 
 
+@lru_cache(maxsize=1024)
 def primary_language(tag: str) -> str:
     """Return the primary language subtag: `fr-CA` -> `fr`.
 

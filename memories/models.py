@@ -5,6 +5,7 @@ from datetime import datetime, timezone
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     DateTime,
     Float,
     ForeignKey,
@@ -103,7 +104,39 @@ class Unit(Base):
     changer: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
     changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
-    properties: Mapped[dict | None] = mapped_column(JSON)
+    properties: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
 
     document: Mapped[Document | None] = relationship()
     memory: Mapped[Memory] = relationship()
+
+
+# -- Matching: the change log that keeps every worker's index current (memories.matching) ---
+
+
+class MatchingState(Base):
+    """One row holding the version of the units: every write transaction bumps it last.
+
+    The bump's row lock makes writers commit in version order, so a worker that has seen
+    version V has seen every change up to V, whatever order PostgreSQL commits overlapping
+    transactions in.
+    """
+
+    __tablename__ = "matching_state"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger, default=0)
+    pruned_through: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class UnitChange(Base):
+    """Units a write transaction touched: ids `first_unit_id`..`last_unit_id` of a memory, or
+    the whole memory when both are null. A worker re-reads them; it never trusts the log's
+    content, only that something there changed."""
+
+    __tablename__ = "unit_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger, index=True)
+    memory_id: Mapped[int] = mapped_column(Integer)
+    first_unit_id: Mapped[int | None] = mapped_column(Integer)
+    last_unit_id: Mapped[int | None] = mapped_column(Integer)

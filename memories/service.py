@@ -7,7 +7,6 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from functools import lru_cache
 from itertools import islice
 
 from sqlalchemy import Table, delete, select
@@ -17,6 +16,7 @@ from sqlalchemy.orm import Session
 from memories import repository
 from memories.errors import Conflict, InvalidInput, TranslationMemoryError
 from memories.languages import normalise_tag, primary_language
+from memories.matching import changes  # matching: every write tells the index what it touched
 from memories.models import ORIGINS, Document, Memory, Unit
 from memories.normalise import checksum, content_hash, normalise_text
 from memories.records import Segment, UnitRecord
@@ -91,6 +91,7 @@ def delete_memory(session: Session, name: str) -> None:
         session.execute(delete(Unit).where(Unit.memory_id == memory.id))
         session.execute(delete(Document).where(Document.memory_id == memory.id))
         session.execute(delete(Memory).where(Memory.id == memory.id))
+        changes.record_memory(session, memory.id)  # matching: drop the memory from every index
     logger.info("deleted memory %s", memory.id)
 
 
@@ -109,7 +110,9 @@ def add_units(
             unit_row(memory, record, now, document_id=document.id if document else None)
             for record in records
         ]
+        watermark = changes.unit_watermark(session)  # matching: new units get ids above this
         _insert_ignoring_duplicates(session, rows)
+        changes.record_new_units(session, memory.id, watermark=watermark)  # matching
         hashes = [row["content_hash"] for row in rows]
         ids_by_hash = dict(
             session.execute(
@@ -137,11 +140,13 @@ def import_records(
         before = repository.count_units(session, memory.id)
         now = datetime.now(timezone.utc)
         read = 0
+        watermark = changes.unit_watermark(session)  # matching: new units get ids above this
         rows_iter = (unit_row(memory, record, now) for record in records)
         while batch := list(islice(rows_iter, INSERT_BATCH)):
             read += len(batch)
             _insert_ignoring_duplicates(session, batch)
         added = repository.count_units(session, memory.id) - before
+        changes.record_new_units(session, memory.id, watermark=watermark)  # matching
     result = ImportResult(read=read, added=added, duplicates=read - added, skipped=skipped())
     logger.info("imported into memory %s: %s", memory.id, result)
     return result
@@ -162,6 +167,7 @@ def update_unit(session: Session, memory_name: str, unit_id: int, record: UnitRe
             session.flush()
         except IntegrityError:
             raise Conflict("another unit in this memory already holds these texts") from None
+        changes.record_units(session, memory.id, unit.id, unit.id)  # matching: re-read this unit
     return unit
 
 
@@ -169,6 +175,7 @@ def delete_unit(session: Session, memory_name: str, unit_id: int) -> None:
     with unit_of_work(session):
         memory = repository.memory_by_name(session, memory_name)
         session.delete(repository.unit_in_memory(session, memory.id, unit_id))
+        changes.record_units(session, memory.id, unit_id, unit_id)  # matching: drop this unit
 
 
 def add_document(
@@ -249,10 +256,8 @@ def _properties(record: UnitRecord) -> dict | None:
     return {"props": [list(pair) for pair in record.properties], "notes": list(record.notes)}
 
 
-@lru_cache(maxsize=256)
 def _canonical_tag(tag: str) -> tuple[str, str]:
-    tag = normalise_tag(tag)
-    return tag, primary_language(tag)
+    return normalise_tag(tag), primary_language(tag)
 
 
 def _oriented(memory: Memory, first: Segment, second: Segment) -> tuple[Segment, Segment]:
@@ -358,6 +363,8 @@ def store_release(
             for position, pair in enumerate(pairs)
         ]
         before = repository.count_units(session, memory.id)
+        watermark = changes.unit_watermark(session)  # matching: new units get ids above this
         _insert_ignoring_duplicates(session, rows)
         added = repository.count_units(session, memory.id) - before
+        changes.record_new_units(session, memory.id, watermark=watermark)  # matching
     return ImportResult(read=len(rows), added=added, duplicates=len(rows) - added)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime, timezone
 from pathlib import PurePath
 from typing import BinaryIO
 
@@ -77,14 +78,21 @@ def record_of(unit: Unit) -> UnitRecord:
         target=Segment(unit.target_lang, unit.target_text, unit.target_markup),
         external_id=unit.external_id,
         creator=unit.creator,
-        created_at=unit.created_at,
+        created_at=as_utc(unit.created_at),
         changer=unit.changer,
-        changed_at=unit.changed_at,
+        changed_at=as_utc(unit.changed_at),
         properties=tuple(tuple(pair) for pair in properties.get("props", ())),
         notes=tuple(properties.get("notes", ())),
         origin=unit.origin,
         alignment_score=unit.alignment_score,
     )
+
+
+def as_utc(moment: datetime | None) -> datetime | None:
+    """Return `moment` as aware UTC; SQLite hands back the naive UTC datetimes it stored."""
+    if moment is None or moment.tzinfo is not None:
+        return moment
+    return moment.replace(tzinfo=timezone.utc)
 
 
 def iter_records(session: Session, memory_name: str) -> Iterator[UnitRecord]:

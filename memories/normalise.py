@@ -2,12 +2,9 @@
 from __future__ import annotations
 
 import hashlib
-import re
 import unicodedata
 
 from memories.languages import primary_language
-
-_SPACES = re.compile(r"\s+")
 
 
 def normalise_text(text: str) -> str:
@@ -16,7 +13,10 @@ def normalise_text(text: str) -> str:
     >>> normalise_text("  89,2\u00a0millions\\n de dollars ")
     '89,2 millions de dollars'
     """
-    return _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip()
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    # str.split() splits on every Unicode space, as the README promises; faster than a regex.
+    return " ".join(text.split())
 
 
 def content_hash(source_lang: str, source_normalised: str, target_lang: str, target_normalised: str) -> str:

@@ -8,6 +8,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from itertools import islice
+from queue import Queue
+from threading import Thread
 
 from sqlalchemy import Table, delete, select
 from sqlalchemy.exc import IntegrityError
@@ -27,6 +29,7 @@ DEFAULT_SOURCE_LANG = "fr"
 DEFAULT_TARGET_LANG = "en"
 MAX_TEXT_LENGTH = 20_000
 INSERT_BATCH = 1000
+PIPELINE_DEPTH = 4  # batches parsed ahead of the writer: bounds memory
 _MEMORY_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 _FORBIDDEN_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -139,12 +142,9 @@ def import_records(
         memory = repository.memory_by_name(session, memory_name)
         before = repository.count_units(session, memory.id)
         now = datetime.now(timezone.utc)
-        read = 0
         watermark = changes.unit_watermark(session)  # matching: new units get ids above this
-        rows_iter = (unit_row(memory, record, now) for record in records)
-        while batch := list(islice(rows_iter, INSERT_BATCH)):
-            read += len(batch)
-            _insert_ignoring_duplicates(session, batch)
+        rows = (unit_row(memory, record, now) for record in records)
+        read = _insert_pipelined(session, iter(lambda: list(islice(rows, INSERT_BATCH)), []))
         added = repository.count_units(session, memory.id) - before
         changes.record_new_units(session, memory.id, watermark=watermark)  # matching
     result = ImportResult(read=read, added=added, duplicates=read - added, skipped=skipped())
@@ -288,6 +288,40 @@ def _checked_text(text: str, side: str) -> str:
     if not normalised:
         raise InvalidInput(f"the {side} text is empty")
     return normalised
+
+
+def _insert_pipelined(session: Session, batches: Iterator[list[dict]]) -> int:
+    """Insert batches on a writer thread while this one parses the next; return the row count.
+
+    The database driver releases the GIL while it executes, so parsing and writing overlap.
+    Only one thread touches the session at a time: the writer, until it is joined.
+    """
+    queue: Queue[list[dict] | None] = Queue(maxsize=PIPELINE_DEPTH)
+    failures: list[BaseException] = []
+
+    def write() -> None:
+        while (batch := queue.get()) is not None:
+            if not failures:
+                try:
+                    _insert_ignoring_duplicates(session, batch)
+                except BaseException as error:  # handed to the caller below
+                    failures.append(error)
+
+    writer = Thread(target=write, name="tm-import-writer", daemon=True)
+    writer.start()
+    count = 0
+    try:
+        for batch in batches:
+            if failures:
+                break
+            count += len(batch)
+            queue.put(batch)
+    finally:
+        queue.put(None)
+        writer.join()
+    if failures:
+        raise failures[0]
+    return count
 
 
 def _insert_ignoring_duplicates(session: Session, rows: list[dict]) -> None:

@@ -62,3 +62,11 @@ def test_demo_is_idempotent(runner):
     total = int(first.output.split(", ")[1].split()[0])
     assert total >= 90
     assert f"{total} in all" in again.output
+
+
+def test_unwritable_export_is_one_line(runner, tmp_path):
+    runner.invoke(memories_group, ["create", "news"])
+    result = runner.invoke(export_command, ["--memory", "news", "-o", str(tmp_path / "missing" / "out.tmx")])
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: No such file or directory")
+    assert "Traceback" not in result.output

@@ -22,5 +22,7 @@ def tm_command(function: Callable) -> Callable:
             return function(*args, **kwargs)
         except TranslationMemoryError as error:
             raise click.ClickException(str(error)) from None
+        except OSError as error:  # an unwritable output file, a vanished input
+            raise click.ClickException(f"{error.strerror or error}: {error.filename or ''}".rstrip(": ")) from None
 
     return with_appcontext(wrapper)

@@ -15,9 +15,11 @@ from tm_service.demo import build_demo
 def demo_command(memory_name: str | None) -> None:
     memory_name = memory_name or current_app.config["DEMO_MEMORY"]
     session = get_session()
-    added = build_demo(session, memory_name)
+    report = build_demo(session, memory_name)
     units = repository.count_units(session, repository.memory_by_name(session, memory_name).id)
-    click.echo(f"demo memory {memory_name}: {added} units added, {units} in all")
+    click.echo(
+        f"demo memory {memory_name}: {report.releases} releases, {report.units_added} units added, {units} in all"
+    )
 
 
 COMMANDS = (demo_command,)

@@ -1,6 +1,6 @@
 """Sentence alignment of French/English (and other) document pairs for the translation memory.
 
-Pure Python with numpy, sentencepiece, lxml and rapidfuzz; works offline with no downloaded
+Pure Python with numpy, sentencepiece and lxml; works offline with no downloaded
 model. See `align`, `align_corpus`, `read_document` and `split_sentences`.
 """
 from __future__ import annotations

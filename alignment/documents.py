@@ -51,8 +51,9 @@ def read_document(text: str, *, kind: str = "text", lang: str) -> Document:
     Args:
         text: the whole document.
         kind: "text" (paragraphs separated by blank lines), "html" (visible text),
-            "pre-split" (one sentence a line; blank lines only separate paragraphs and are
-            not sentences), or "auto" (html when the text looks like HTML, else text).
+            "pre-split" (one sentence a line: sentence k is line k, an empty line an empty
+            sentence that also ends a paragraph), or "auto" (html when the text looks like
+            HTML, else text).
         lang: ISO 639-1 code of the document's language; languages without specific
             rules are split with generic ones.
 
@@ -87,15 +88,15 @@ def _from_blocks(blocks: Sequence[str], lang: str) -> Document:
 
 
 def _read_pre_split(text: str) -> Document:
+    """Every line is a sentence, so that sentence indices are line numbers (as in vecalign's
+    files); an empty line is an empty sentence that also ends a paragraph."""
     sentences: list[str] = []
     paragraph_indices: list[int] = []
     paragraph = 0
     for line in text.splitlines():
         stripped = line.strip()
-        if not stripped:
-            if sentences and paragraph_indices[-1] == paragraph:
-                paragraph += 1
-            continue
         sentences.append(stripped)
         paragraph_indices.append(paragraph)
+        if not stripped:
+            paragraph += 1
     return Document(sentences, paragraph_indices)

@@ -18,6 +18,7 @@ _INSERTION = BEAD_SHAPES.index((0, 1))
 # Groups of documents solved together are padded to the longest; keep the waste bounded.
 _MAX_PADDING_RATIO = 1.5
 _MAX_GROUP_CELLS = 4_000_000
+_ROW_RADIUS = 2
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,11 @@ class Band:
         cls, source_count: int, target_count: int, points: Sequence[tuple[int, int]],
         half_width: int,
     ) -> Band:
-        """A band of +/- `half_width` around a monotone path through the given (i, j) points."""
+        """Target positions within `half_width` of a monotone path through the given (i, j).
+
+        Each row also sees the path of its two neighbouring rows, so that steep or flat
+        stretches of the path (merges, deletions) stay inside.
+        """
         lo = np.full(source_count + 1, target_count, dtype=np.float64)
         hi = np.zeros(source_count + 1, dtype=np.float64)
         for (i0, j0), (i1, j1) in zip(points, points[1:]):
@@ -72,11 +77,8 @@ class Band:
         if len(points) == 1:
             i0, j0 = points[0]
             lo[i0], hi[i0] = j0, j0
-        rows = np.arange(source_count + 1)
-        # Widen along both axes: a row sees the path rows i +/- half_width as well.
-        lo = _running(lo, half_width, np.minimum) - half_width
-        hi = _running(hi, half_width, np.maximum) + half_width
-        del rows
+        lo = _running(lo, _ROW_RADIUS, np.minimum) - half_width
+        hi = _running(hi, _ROW_RADIUS, np.maximum) + half_width
         return cls.from_bounds(source_count, target_count, lo, hi)
 
     @classmethod
@@ -129,11 +131,10 @@ class Solution:
 
 def solve(problems: Sequence[Problem]) -> list[Solution]:
     """Find the cheapest bead path of every problem (documents are solved in batches)."""
-    solutions: list[Solution | None] = [None] * len(problems)
+    solutions: dict[int, Solution] = {}
     for group in _groups(problems):
-        for index, solution in zip(group, _solve_group([problems[k] for k in group])):
-            solutions[index] = solution
-    return solutions  # type: ignore[return-value]
+        solutions.update(zip(group, _solve_group([problems[k] for k in group])))
+    return [solutions[index] for index in range(len(problems))]
 
 
 def _groups(problems: Sequence[Problem]) -> list[list[int]]:
@@ -166,7 +167,10 @@ def _solve_group(problems: Sequence[Problem]) -> list[Solution]:
     width = max(p.band.width for p in problems)
     lo = np.empty((batch, rows), dtype=np.int64)
     hi = np.empty((batch, rows), dtype=np.int64)
-    costs = np.full((shape_count, batch, rows, width), np.inf)
+    # The callers' precision (the aligner's float32 halves the memory of long documents);
+    # sums run in float64 either way.
+    dtype = np.result_type(*(problem.costs.dtype for problem in problems))
+    costs = np.full((shape_count, batch, rows, width), np.inf, dtype=dtype)
     for b, problem in enumerate(problems):
         n = problem.band.source_count
         lo[b, :n + 1], hi[b, :n + 1] = problem.band.lo, problem.band.hi
@@ -177,27 +181,32 @@ def _solve_group(problems: Sequence[Problem]) -> list[Solution]:
         span[b, problem.band.source_count + 1:] = -1  # padding rows: nothing valid
     offsets = np.arange(width)
     outside = offsets[None, None, :] > span[:, :, None]
-    insertion = np.where(outside, 0.0, costs[_INSERTION])
+    insertion = np.where(outside, 0.0, costs[_INSERTION].astype(np.float64))
     if not np.isfinite(insertion).all():
         raise ValueError("0-1 bead costs must be finite inside the band")
     total = np.full((batch, rows, width), np.inf)
     back = np.full((batch, rows, width), -1, dtype=np.int8)
-    arange_batch = np.arange(batch)[:, None]
+    # Beads that consume source sentences come from earlier rows: all shapes of a row are
+    # handled by one gather and one argmin (a loop over shapes costs 8x the calls).
+    moving = np.array([k for k, (a, _) in enumerate(BEAD_SHAPES) if a], dtype=np.int64)
+    move_a = np.array([BEAD_SHAPES[k][0] for k in moving])
+    move_b = np.array([BEAD_SHAPES[k][1] for k in moving])
+    earlier = np.arange(rows)[None, :] - move_a[:, None]  # (shapes, rows)
+    earlier_clipped = np.maximum(earlier, 0)
+    shift = (lo[None, :, :] - move_b[:, None, None]
+             - lo[:, earlier_clipped].transpose(1, 0, 2))  # (shapes, batch, rows)
+    earlier_span = np.where(earlier[:, None, :] >= 0, span[:, earlier_clipped].transpose(1, 0, 2), -1)
+    batch_index = np.arange(batch)[None, :, None]
     for i in range(rows):
-        best = np.full((batch, width), np.inf)
-        choice = np.full((batch, width), -1, dtype=np.int8)
+        previous = shift[:, :, i, None] + offsets
+        valid = (previous >= 0) & (previous <= earlier_span[:, :, i, None])
+        gathered = total[batch_index, earlier_clipped[:, i, None, None], np.clip(previous, 0, width - 1)]
+        candidate = np.where(valid, gathered, np.inf) + costs[moving, :, i]
+        pick = np.argmin(candidate, axis=0)
+        best = np.take_along_axis(candidate, pick[None], axis=0)[0]
+        choice = np.where(np.isfinite(best), moving[pick], -1).astype(np.int8)
         if i == 0:
             best[:, 0] = 0.0
-        for k, (a, b) in enumerate(BEAD_SHAPES):
-            if a == 0 or i < a:
-                continue
-            previous = (lo[:, i] - b - lo[:, i - a])[:, None] + offsets[None, :]
-            valid = (previous >= 0) & (previous <= span[:, i - a][:, None])
-            candidate = total[arange_batch, i - a, np.clip(previous, 0, width - 1)]
-            candidate = np.where(valid, candidate, np.inf) + costs[k, :, i]
-            better = candidate < best
-            best = np.where(better, candidate, best)
-            choice[better] = k
         # Insertions stay in the row: a prefix-minimum scan instead of a sequential loop.
         step = insertion[:, i].copy()
         step[:, 0] = 0.0

@@ -8,16 +8,19 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from alignment.lexicon import CountArrays, Lexicon, ibm1_both_directions
+from alignment.ibm1 import CountArrays, ibm1_token_rows
+from alignment.lexicon import Lexicon
+from alignment.sides import Keyed, Side, TokenRows
 from alignment.sparse import SparseRows
 from alignment.subwords import SubwordModel
-from alignment.tokens import Tokens, analyse
 
 #: Translations of a word kept in its translated vector: the tail is noise.
 TRANSLATIONS_PER_WORD = 6
 _MIN_PROBABILITY = 0.02
 #: Share of sentences above which a word counts as common (a function word, in practice).
 COMMON_WORD_SHARE = 0.1
+#: Word co-occurrences IBM Model 1 trains on at most (about 100 bytes each at the peak).
+MAX_COOCCURRENCES = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -33,40 +36,8 @@ class ChannelWeights:
 
 
 @dataclass(frozen=True)
-class Side:
-    """One language's sentences of a batch, analysed once."""
-
-    sentences: list[str]
-    tokens: list[Tokens]
-    lengths: np.ndarray
-    word_ids: list[list[int]]
-    vocabulary: list[str]
-
-    @classmethod
-    def analyse(cls, sentences: Sequence[str]) -> Side:
-        tokens = [analyse(sentence) for sentence in sentences]
-        index: dict[str, int] = {}
-        word_ids = [[index.setdefault(word, len(index)) for word in t.words] for t in tokens]
-        lengths = np.fromiter((len(s) for s in sentences), dtype=np.float64, count=len(sentences))
-        return cls(list(sentences), tokens, lengths, word_ids, list(index))
-
-    def common_words(self) -> np.ndarray:
-        """Words in more than COMMON_WORD_SHARE of the sentences: they weigh almost nothing
-        (idf near zero) yet make most of IBM Model 1's co-occurrences, so EM skips them."""
-        frequency = np.zeros(len(self.vocabulary))
-        for ids in self.word_ids:
-            frequency[list(set(ids))] += 1
-        return frequency > COMMON_WORD_SHARE * max(len(self.word_ids), 1)
-
-    def words_matrix(self) -> SparseRows:
-        """Word counts, damped: a word said twice is not twice the evidence."""
-        matrix = SparseRows.from_lists(self.word_ids, len(self.vocabulary))
-        return matrix.map_values(np.log1p)
-
-
-@dataclass(frozen=True)
 class SharedFeatures:
-    """Features in one space for both languages: subwords, numbers, names, punctuation."""
+    """Features in one space for both languages: subwords, numbers, names, punctuation, cognates."""
 
     source: SparseRows
     target: SparseRows
@@ -76,44 +47,45 @@ class SharedFeatures:
         cls, source: Side, target: Side, subwords: SubwordModel | None, weights: ChannelWeights
     ) -> SharedFeatures:
         blocks_source, blocks_target = [], []
-        if subwords is not None:
-            pieces = subwords.encode(source.sentences + target.sentences)
-            matrix = SparseRows.from_lists(pieces, subwords.vocabulary_size)
-            _append_pair(blocks_source, blocks_target, matrix, len(source.sentences), weights.subword)
-        for kind, weight in (("numbers", weights.number), ("names", weights.name),
+        if subwords is not None and weights.subword:
+            size = subwords.vocabulary_size
+            source_pieces = source.expanded(TokenRows.from_lists(subwords.encode_words(source.cased_vocabulary)))
+            target_pieces = target.expanded(TokenRows.from_lists(subwords.encode_words(target.cased_vocabulary)))
+            _append_pair(blocks_source, blocks_target, source_pieces.counts(size),
+                         target_pieces.counts(size), weights.subword)
+        for kind, weight in (("numbers", weights.number), ("months", weights.number), ("names", weights.name),
                              ("punctuation", weights.punctuation), ("cognates", weights.cognate)):
-            if not weight:
-                continue
-            index: dict[str, int] = {}
-            rows = [[index.setdefault(item, len(index)) for item in getattr(t, kind)]
-                    for t in source.tokens + target.tokens]
-            matrix = SparseRows.from_lists(rows, max(len(index), 1))
-            _append_pair(blocks_source, blocks_target, matrix, len(source.sentences), weight)
+            if weight:
+                source_rows, target_rows, size = _joint(getattr(source, kind), getattr(target, kind))
+                _append_pair(blocks_source, blocks_target, source_rows.counts(size),
+                             target_rows.counts(size), weight)
+        if not blocks_source:
+            empty = SparseRows.from_lists([[] for _ in source.sentences], 1)
+            return cls(empty, SparseRows.from_lists([[] for _ in target.sentences], 1))
         return cls(SparseRows.stack_columns(blocks_source), SparseRows.stack_columns(blocks_target))
 
 
+def _joint(source: Keyed, target: Keyed) -> tuple[TokenRows, TokenRows, int]:
+    """Both sides' rows over one key space (a key is the same feature in either language)."""
+    index = {key: k for k, key in enumerate(source.keys)}
+    lookup = np.array([index.setdefault(key, len(index)) for key in target.keys] or [-1], dtype=np.int64)
+    return source.rows, target.rows.mapped(lookup), max(len(index), 1)
+
+
 def _append_pair(
-    blocks_source: list[SparseRows], blocks_target: list[SparseRows], matrix: SparseRows,
-    source_count: int, weight: float,
+    blocks_source: list[SparseRows], blocks_target: list[SparseRows], source: SparseRows,
+    target: SparseRows, weight: float,
 ) -> None:
-    """Weight a both-sides matrix by idf (over both languages) and cut it into the two sides."""
-    matrix = matrix.map_values(np.log1p)
-    idf = _idf(matrix.document_frequency(), matrix.row_count) * weight
-    matrix = matrix.scale_columns(idf)
-    blocks_source.append(_rows(matrix, 0, source_count))
-    blocks_target.append(_rows(matrix, source_count, matrix.row_count))
+    """Damp counts, weight by idf over both languages' sentences, and keep the two sides."""
+    source, target = source.map_values(np.log1p), target.map_values(np.log1p)
+    frequency = source.document_frequency() + target.document_frequency()
+    idf = _idf(frequency, source.row_count + target.row_count) * weight
+    blocks_source.append(source.scale_columns(idf))
+    blocks_target.append(target.scale_columns(idf))
 
 
 def _idf(document_frequency: np.ndarray, row_count: int) -> np.ndarray:
     return np.log((row_count + 1.0) / (document_frequency + 1.0)) + 0.1
-
-
-def _rows(matrix: SparseRows, start: int, stop: int) -> SparseRows:
-    lo, hi = matrix.indptr[start], matrix.indptr[stop]
-    return SparseRows(
-        matrix.indptr[start:stop + 1] - lo, matrix.columns[lo:hi], matrix.values[lo:hi],
-        matrix.column_count,
-    )
 
 
 @dataclass(frozen=True)
@@ -125,15 +97,29 @@ class TranslationTables:
 
     @classmethod
     def learn(
-        cls, source: Side, target: Side, pairs: Sequence[tuple[Sequence[int], Sequence[int]]],
-        prior: Lexicon | None = None,
+        cls, source: Side, target: Side, pairs: Sequence[tuple[int, int]],
+        prior: Lexicon | None = None, max_cooccurrences: int = MAX_COOCCURRENCES,
     ) -> tuple[TranslationTables, CountArrays, CountArrays]:
-        """IBM Model 1 on the given (source sentences, target sentences) links, plus a prior table."""
-        source_common = source.common_words()
-        target_common = target.common_words()
-        source_ids = [[w for i in s for w in source.word_ids[i] if not source_common[w]] for s, _ in pairs]
-        target_ids = [[w for j in t for w in target.word_ids[j] if not target_common[w]] for _, t in pairs]
-        forward_counts, backward_counts = ibm1_both_directions(source_ids, target_ids)
+        """IBM Model 1 on the given (source sentence, target sentence) pairs, best first, plus a
+        prior table.
+
+        Common words (in more than COMMON_WORD_SHARE of the sentences) are left out: they
+        weigh almost nothing in the similarity (idf near zero) yet make most of the
+        co-occurrences EM would have to go through.
+        """
+        source_rows = np.array([i for i, _ in pairs], dtype=np.int64)
+        target_rows = np.array([j for _, j in pairs], dtype=np.int64)
+        source_words = source.words.gather(source_rows)
+        target_words = target.words.gather(target_rows)
+        source_words = source_words.keep(~source.common_words(COMMON_WORD_SHARE)[source_words.ids])
+        target_words = target_words.keep(~target.common_words(COMMON_WORD_SHARE)[target_words.ids])
+        # EM's memory grows with the co-occurrences: past the budget, the best pairs suffice.
+        cooccurrences = np.cumsum((np.diff(source_words.indptr) + 1) * (np.diff(target_words.indptr) + 1))
+        kept = int(np.searchsorted(cooccurrences, max_cooccurrences, side="right"))
+        if kept < len(pairs):
+            source_words = source_words.gather(np.arange(kept))
+            target_words = target_words.gather(np.arange(kept))
+        forward_counts, backward_counts = ibm1_token_rows(source_words, target_words)
         forward = _table(forward_counts, len(source.vocabulary), len(target.vocabulary))
         backward = _table(backward_counts, len(target.vocabulary), len(source.vocabulary))
         if prior is not None:
@@ -155,7 +141,7 @@ def _table(counts: CountArrays, given_count: int, produced_count: int) -> Sparse
     given, produced = counts.given[real], counts.produced[real]
     keep = probabilities >= _MIN_PROBABILITY
     given, produced, probabilities = given[keep], produced[keep], probabilities[keep]
-    order = np.lexsort((-probabilities, given))
+    order = np.argsort(given + (1.0 - probabilities) * 0.5, kind="stable")  # word, then best first
     given, produced, probabilities = given[order], produced[order], probabilities[order]
     rank = np.arange(len(given)) - np.searchsorted(given, given, side="left")
     keep = rank < TRANSLATIONS_PER_WORD
@@ -205,8 +191,9 @@ def lexical_features(
     Source rows live in [source words | target words]; so do target rows, so that a dot
     product adds "source words found in the translated target" and the converse.
     """
-    source_words = source.words_matrix()
-    target_words = target.words_matrix()
+    # Word counts, damped: a word said twice is not twice the evidence.
+    source_words = source.words.counts(len(source.vocabulary)).map_values(np.log1p)
+    target_words = target.words.counts(len(target.vocabulary)).map_values(np.log1p)
     source_idf = _idf(source_words.document_frequency(), source_words.row_count) * weight
     target_idf = _idf(target_words.document_frequency(), target_words.row_count) * weight
     source_own = source_words.scale_columns(source_idf)
@@ -217,3 +204,4 @@ def lexical_features(
         SparseRows.stack_columns([source_own, source_translated]),
         SparseRows.stack_columns([target_translated, target_own]),
     )
+

@@ -58,16 +58,18 @@ def pairs(
 ) -> list[tuple[str, str, float]]:
     """Return (source_text, target_text, score) for the links worth storing.
 
-    Deletions are left out, and so are links scoring below `min_score`. Sentences of a
-    many-to-one link are joined with a space.
+    Deletions are left out, and so are links scoring below `min_score` or with an empty
+    side (empty lines of a pre-split file). Sentences of a many-to-one link are joined with
+    a space.
     """
     result = []
     for bead in beads:
         if bead.is_deletion or bead.score < min_score:
             continue
-        source = " ".join(source_sentences[i] for i in bead.source_indices)
-        target = " ".join(target_sentences[j] for j in bead.target_indices)
-        result.append((source, target, bead.score))
+        source = " ".join(source_sentences[i] for i in bead.source_indices).strip()
+        target = " ".join(target_sentences[j] for j in bead.target_indices).strip()
+        if source and target:
+            result.append((source, target, bead.score))
     return result
 
 

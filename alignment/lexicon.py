@@ -8,16 +8,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from alignment.ibm1 import DEFAULT_ITERATIONS, CountArrays, Seed, ibm1_both_directions
 from alignment.tokens import words as word_tokens
 
-#: EM iterations of IBM Model 1; the table barely moves after five.
-DEFAULT_ITERATIONS = 5
 #: Translations kept per word when the table is saved; the rest is noise for alignment.
 KEPT_TRANSLATIONS = 12
 #: Expected counts below this are dropped when the table is saved.
 MIN_KEPT_COUNT = 0.05
 _FORMAT_VERSION = 1
-_NULL = -1
 
 
 @dataclass(frozen=True)
@@ -222,105 +220,7 @@ class Lexicon:
         )
 
 
-@dataclass(frozen=True)
-class CountArrays:
-    """IBM Model 1 expected counts as parallel arrays over word ids (NULL is -1)."""
-
-    given: np.ndarray
-    produced: np.ndarray
-    counts: np.ndarray
-
-    def probabilities(self) -> np.ndarray:
-        """t(produced | given) for every entry: its count over the given word's total."""
-        index = self.given + 1
-        totals = np.bincount(index, weights=self.counts)
-        return self.counts / np.maximum(totals[index], 1e-300)
-
-
-def ibm1_counts(
-    given_ids: Sequence[Sequence[int]],
-    produced_ids: Sequence[Sequence[int]],
-    *,
-    iterations: int = DEFAULT_ITERATIONS,
-    initial_probability=None,  # type: ignore[no-untyped-def]
-) -> CountArrays:
-    """EM for t(produced | given) with a NULL word, over all co-occurring pairs at once.
-
-    `initial_probability(given, produced)`, vectorised over id arrays, seeds EM when given.
-    """
-    forward, _ = ibm1_both_directions(
-        given_ids, produced_ids, iterations=iterations, forward_seed=initial_probability
-    )
-    return forward
-
-
-def ibm1_both_directions(
-    source_ids: Sequence[Sequence[int]],
-    target_ids: Sequence[Sequence[int]],
-    *,
-    iterations: int = DEFAULT_ITERATIONS,
-    forward_seed=None,  # type: ignore[no-untyped-def]
-    backward_seed=None,  # type: ignore[no-untyped-def]
-) -> tuple[CountArrays, CountArrays]:
-    """IBM Model 1 EM for t(target | source) and t(source | target) at once.
-
-    Both directions share one table of co-occurring word pairs (NULL on either side), which
-    is where the time goes. A seed is `probability(given_ids, produced_ids)` over id arrays.
-    """
-    kept = [(s, t) for s, t in zip(source_ids, target_ids) if len(s) and len(t)]
-    if not kept:
-        empty = np.zeros(0, dtype=np.int64)
-        return CountArrays(empty, empty, np.zeros(0)), CountArrays(empty, empty, np.zeros(0))
-    source_lengths = np.array([len(s) + 1 for s, _ in kept], dtype=np.int64)  # + NULL
-    target_lengths = np.array([len(t) + 1 for _, t in kept], dtype=np.int64)
-    source_flat = np.fromiter((w for s, _ in kept for w in (*s, _NULL)), dtype=np.int64,
-                              count=int(source_lengths.sum()))
-    target_flat = np.fromiter((w for _, t in kept for w in (*t, _NULL)), dtype=np.int64,
-                              count=int(target_lengths.sum()))
-    sizes = source_lengths * target_lengths
-    pair = np.repeat(np.arange(len(kept)), sizes)
-    within = np.arange(int(sizes.sum())) - np.repeat(np.cumsum(sizes) - sizes, sizes)
-    row_length = source_lengths[pair]
-    target_position = (np.cumsum(target_lengths) - target_lengths)[pair] + within // row_length
-    source_position = (np.cumsum(source_lengths) - source_lengths)[pair] + within % row_length
-    del pair, within, row_length
-    source_entry = source_flat[source_position]
-    target_entry = target_flat[target_position]
-    real = (source_entry >= 0) | (target_entry >= 0)  # NULL-NULL links nothing
-    source_entry, target_entry = source_entry[real], target_entry[real]
-    source_position, target_position = source_position[real], target_position[real]
-    target_span = int(target_flat.max()) + 2
-    unique, inverse = np.unique((source_entry + 1) * target_span + (target_entry + 1), return_inverse=True)
-    key_source = unique // target_span - 1
-    key_target = unique % target_span - 1
-    forward_rows = target_entry >= 0
-    backward_rows = source_entry >= 0
-    forward = _em(inverse[forward_rows], target_position[forward_rows], key_source, key_target,
-                  key_target >= 0, iterations, forward_seed)
-    backward = _em(inverse[backward_rows], source_position[backward_rows], key_target, key_source,
-                   key_source >= 0, iterations, backward_seed)
-    return forward, backward
-
-
-def _em(inverse: np.ndarray, produced_position: np.ndarray, key_given: np.ndarray,
-        key_produced: np.ndarray, applies: np.ndarray, iterations: int, seed) -> CountArrays:  # type: ignore[no-untyped-def]
-    """EM over the entries of one direction; `applies` marks the keys this direction uses."""
-    given_index = np.where(applies, key_given + 1, 0)
-    distinct = np.bincount(given_index, weights=applies.astype(np.float64))
-    theta = np.where(applies, 1.0 / np.maximum(distinct[given_index], 1.0), 0.0)
-    if seed is not None:
-        theta = np.where(applies, 0.5 * theta + 0.5 * seed(key_given, key_produced) + 1e-12, 0.0)
-    counts = np.zeros(len(key_given))
-    for _ in range(max(iterations, 1)):
-        weights = theta[inverse]
-        norm = np.bincount(produced_position, weights=weights)
-        counts = np.bincount(inverse, weights=weights / norm[produced_position], minlength=len(key_given))
-        totals = np.bincount(given_index, weights=counts)
-        theta = np.where(applies, counts / np.maximum(totals[given_index], 1e-300), 0.0)
-    return CountArrays(key_given[applies], key_produced[applies], counts[applies])
-
-
-def _seed(table: TranslationTable, given_words: Sequence[str], produced_words: Sequence[str]):  # type: ignore[no-untyped-def]
+def _seed(table: TranslationTable, given_words: Sequence[str], produced_words: Sequence[str]) -> Seed | None:
     """A vectorised t(produced | given) lookup into an earlier table, to seed EM with."""
     if not table.counts:
         return None

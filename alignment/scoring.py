@@ -1,76 +1,30 @@
 """Bead costs: length (Gale & Church 1993) combined with the cosine similarity of sentence
-feature vectors, computed for every band cell at once (merged beads add vectors, as in
-vecalign, Thompson & Koehn 2019)."""
+feature vectors, for every band cell at once. A merged bead scores each of its sentences
+against the other side (summing vectors, as vecalign does, Thompson & Koehn 2019, rewards
+spurious merges with sparse features)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
 from alignment.beads import BEAD_SHAPES
+from alignment.calibration import Calibration
 from alignment.dp import Band
 from alignment.sparse import SparseRows
 
 _SOURCE_CHUNK = 48
+_CELL_CHUNK = 1 << 18
 
 
-#: Prior probabilities of the bead shapes before a batch says otherwise (Gale & Church's, with
-#: room for the 2-2 and 1-3 shapes they did not use).
+#: Prior probabilities of the bead shapes (Gale & Church's, with room for the 2-2 and 1-3
+#: shapes they did not use). Estimating them from a first pass fed its errors back.
 DEFAULT_SHAPE_PRIORS = {
     (0, 1): 0.01, (1, 0): 0.01, (1, 1): 0.85, (1, 2): 0.05, (2, 1): 0.05,
     (2, 2): 0.01, (1, 3): 0.01, (3, 1): 0.01,
 }
-
-
-@dataclass(frozen=True)
-class Calibration:
-    """Turns a bead's evidence into log-likelihood ratios, translation vs. neighbouring sentence.
-
-    Cosine: a ridge logistic regression on balanced samples, so the slope grows with how
-    well the batch's evidence separates translations from their neighbours (weak evidence
-    weighs little). Length: Gale & Church's z is N(0, 1) for translations and spreads
-    wider, N(0, length_spread^2), for sentences that are not each other's translation.
-    """
-
-    intercept: float = -3.0
-    slope: float = 15.0
-    length_spread: float = 3.0
-
-    def log_likelihood_ratio(self, cosine: np.ndarray) -> np.ndarray:
-        """Evidence of one sentence's cosine with the other side of its bead."""
-        return self.intercept + self.slope * cosine
-
-    def length_log_likelihood_ratio(self, z: np.ndarray) -> np.ndarray:
-        """Evidence of a bead's length agreement: log N(z; 0, 1) - log N(z; 0, spread^2)."""
-        spread = self.length_spread
-        return -0.5 * z * z * (1.0 - 1.0 / (spread * spread)) + np.log(spread)
-
-    @classmethod
-    def fit(cls, positives: np.ndarray, negatives: np.ndarray, negative_z: np.ndarray,
-            ridge: float = 1e-4) -> Calibration:
-        """Estimate from cosines of likely translations and of likely non-translations."""
-        spread = cls.length_spread
-        if len(negative_z) >= 10:  # robust: median |z| of a normal is 0.674 sigma
-            spread = float(np.clip(np.median(np.abs(negative_z)) / 0.674, 1.5, 20.0))
-        if len(positives) < 10 or len(negatives) < 10:
-            return cls(length_spread=spread)
-        x = np.concatenate([positives, negatives])
-        y = np.concatenate([np.ones(len(positives)), np.zeros(len(negatives))])
-        weight = np.concatenate([np.full(len(positives), 0.5 / len(positives)),
-                                 np.full(len(negatives), 0.5 / len(negatives))])
-        features = np.stack([np.ones_like(x), x], axis=1)
-        theta = np.zeros(2)
-        penalty = np.diag([0.0, ridge])
-        for _ in range(25):  # Newton-Raphson (IRLS)
-            p = 1.0 / (1.0 + np.exp(-np.clip(features @ theta, -30, 30)))
-            gradient = features.T @ (weight * (p - y)) + penalty @ theta
-            hessian = (features * (weight * p * (1 - p))[:, None]).T @ features + penalty + 1e-9 * np.eye(2)
-            step = np.linalg.solve(hessian, gradient)
-            theta -= step
-            if np.abs(step).max() < 1e-6:
-                break
-        return cls(float(theta[0]), max(float(theta[1]), 0.0), spread)
 
 
 @dataclass(frozen=True)
@@ -93,6 +47,8 @@ class Span:
     source_count: int
     target_start: int
     target_count: int
+    #: Both texts have paragraphs, so paragraph boundaries are evidence.
+    uses_paragraphs: bool = False
 
 
 @dataclass(frozen=True)
@@ -113,7 +69,14 @@ class BatchEvidence:
     target_lengths: np.ndarray
     source_paragraph_starts: np.ndarray  # bool per sentence
     target_paragraph_starts: np.ndarray
-    uses_paragraphs: np.ndarray  # bool per document
+
+    @cached_property
+    def source_norms(self) -> list[np.ndarray]:
+        return _range_norms(self.source_vectors)
+
+    @cached_property
+    def target_norms(self) -> list[np.ndarray]:
+        return _range_norms(self.target_vectors)
 
 
 @dataclass(frozen=True)
@@ -184,7 +147,9 @@ class PairDots:
             left = source.dense_block(p0, p1, scratch, len(common))
             right = target.dense_block(q0, q1, scratch, len(common))
             scratch[common] = -1
-            self.values[p0:p1, :q1 - q0] = left @ right.T
+            # einsum, not @: OpenBLAS threads on thousands of small products stall badly
+            # when the cores are busy (70x slower measured under load).
+            self.values[p0:p1, :q1 - q0] = np.einsum("ik,jk->ij", left, right, optimize=False)
 
     def lookup(self, p: np.ndarray, q: np.ndarray) -> np.ndarray:
         p = np.clip(p, 0, len(self.offsets) - 1)
@@ -208,6 +173,32 @@ def _range_norms(vectors: SparseRows) -> list[np.ndarray]:
     return result
 
 
+def bead_similarity(source_vectors: SparseRows, target_vectors: SparseRows,
+                    source_ranges: np.ndarray, target_ranges: np.ndarray) -> np.ndarray:
+    """Mean per-sentence cosine of given beads (as in score_cells), for those beads only.
+
+    `source_ranges` and `target_ranges` hold (start, stop) global sentence indices per bead.
+    """
+    count = len(source_ranges)
+    totals = np.zeros(count)
+    sizes = np.zeros(count)
+    sums = []
+    for vectors, ranges in ((source_vectors, source_ranges), (target_vectors, target_ranges)):
+        lengths = ranges[:, 1] - ranges[:, 0]
+        bead = np.repeat(np.arange(count), lengths)
+        sentence = np.repeat(ranges[:, 0], lengths) + (
+            np.arange(int(lengths.sum())) - np.repeat(np.cumsum(lengths) - lengths, lengths))
+        membership = SparseRows.from_entries(bead, sentence, np.ones(len(bead)), count, vectors.row_count)
+        sums.append((vectors, bead, sentence, membership.multiply(vectors)))
+        sizes += lengths
+    for (vectors, bead, sentence, _), (_, _, _, other_sum) in ((sums[0], sums[1]), (sums[1], sums[0])):
+        own = vectors.gather_rows(sentence)
+        opposite = other_sum.gather_rows(bead)
+        norm = np.sqrt(own.squared_norms() * opposite.squared_norms())
+        totals += np.bincount(bead, weights=_cosine(own.row_dots(opposite), norm), minlength=count)
+    return totals / np.maximum(sizes, 1)
+
+
 def _cosine(dot: np.ndarray, norm: np.ndarray) -> np.ndarray:
     return np.where(norm > 0, dot / np.maximum(norm, 1e-12), 0.0)
 
@@ -223,20 +214,6 @@ def _range_sums(values: np.ndarray) -> list[np.ndarray]:
     return result
 
 
-def log_two_sided_tail(z: np.ndarray) -> np.ndarray:
-    """log P(|Z| >= z) for a standard normal Z: log erfc(z / sqrt 2), accurate to ~1e-7.
-
-    >>> float(np.round(np.exp(log_two_sided_tail(np.array([1.96])))[0], 3))
-    0.05
-    """
-    x = np.abs(z) / np.sqrt(2.0)
-    t = 1.0 / (1.0 + 0.5 * x)
-    poly = -1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (
-        -0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (
-            -0.82215223 + t * 0.17087277))))))))
-    return np.log(t) - x * x + poly
-
-
 @dataclass(frozen=True)
 class CellScores:
     """Per bead shape and band cell: the evidence, and the cost a model makes of it."""
@@ -246,17 +223,18 @@ class CellScores:
     similarity: np.ndarray   # (shapes, cells) mean per-sentence cosine, 0 for deletions
     length_z: np.ndarray     # (shapes, cells) Gale-Church z score, 0 for deletions
     paragraph: np.ndarray    # (shapes, cells) paragraph boundaries the bead disagrees with
+    empty: np.ndarray        # (shapes, cells) bool: a deletion of an empty sentence (free)
     costs: np.ndarray        # (shapes, cells)
     model: CostModel
 
     def with_model(self, model: CostModel) -> CellScores:
         return CellScores(self.valid, self.possible, self.similarity, self.length_z,
-                          self.paragraph, bead_costs(self, model), model)
+                          self.paragraph, self.empty, bead_costs(self, model), model)
 
 
 def bead_costs(scores: CellScores, model: CostModel) -> np.ndarray:
     """Cost of every shape at every cell: -log prior - LLR(similarity) - log P(length)."""
-    costs = np.empty_like(scores.similarity)
+    costs = np.empty(scores.similarity.shape, dtype=np.float32)
     for k, (a, b) in enumerate(BEAD_SHAPES):
         cost = np.full(scores.similarity.shape[1], -model.shape_log_priors[k])
         if a and b:
@@ -264,11 +242,92 @@ def bead_costs(scores: CellScores, model: CostModel) -> np.ndarray:
                 scores.similarity[k])
             cost -= model.length_weight * model.calibration.length_log_likelihood_ratio(scores.length_z[k])
             cost += model.paragraph_penalty * scores.paragraph[k]
+        cost = np.where(scores.empty[k], 0.0, cost)  # an empty line is nothing to lose
         costs[k] = np.where(scores.possible[k], cost, np.inf)
     # Insertions must stay finite inside the band for the DP's scan (j = 0 just costs a lot).
     insertion = BEAD_SHAPES.index((0, 1))
     costs[insertion] = np.where(scores.valid & ~scores.possible[insertion], 1e6, costs[insertion])
     return costs
+
+
+class _ScoringContext:
+    """What every chunk of cells needs: per-sentence sums and the pair dot products."""
+
+    def __init__(self, evidence: BatchEvidence, spans: Sequence[Span], dots: PairDots,
+                 length_model: LengthModel) -> None:
+        self.evidence = evidence
+        self.dots = dots
+        self.length_model = length_model
+        self.source_starts = np.array([s.source_start for s in spans], dtype=np.int64)
+        self.target_starts = np.array([s.target_start for s in spans], dtype=np.int64)
+        self.uses_paragraphs = np.array([s.uses_paragraphs for s in spans], dtype=bool)
+        self.source_lengths = _range_sums(evidence.source_lengths)
+        self.target_lengths = _range_sums(evidence.target_lengths)
+        self.source_breaks = _range_sums(evidence.source_paragraph_starts.astype(np.float64))
+        self.target_breaks = _range_sums(evidence.target_paragraph_starts.astype(np.float64))
+        self.source_empty = _range_sums((evidence.source_lengths == 0).astype(np.float64))
+        self.target_empty = _range_sums((evidence.target_lengths == 0).astype(np.float64))
+
+    def score(self, cells: Cells, chunk: slice, possible: np.ndarray, similarity: np.ndarray,
+              length_z: np.ndarray, paragraph: np.ndarray, empty: np.ndarray) -> None:
+        evidence, dots = self.evidence, self.dots
+        document, i, j, valid = cells.document[chunk], cells.i[chunk], cells.j[chunk], cells.valid[chunk]
+        gi = self.source_starts[document] + i  # global end (exclusive) of the source range
+        gj = self.target_starts[document] + j
+        source_norms, target_norms = evidence.source_norms, evidence.target_norms
+        source_lengths, target_lengths = self.source_lengths, self.target_lengths
+        source_breaks, target_breaks = self.source_breaks, self.target_breaks
+        ratio = self.length_model.ratios[document]
+        uses_paragraphs = self.uses_paragraphs[document]
+        source_total = len(evidence.source_lengths)
+        target_total = len(evidence.target_lengths)
+        # Out-of-range cells get in-range indices; their values are masked out by `possible`.
+        gi = np.clip(gi, 0, source_total)
+        gj = np.clip(gj, 0, target_total)
+        # Shapes share their pair dot products and sentence norms: gather each offset once.
+        pair_cache: dict[tuple[int, int], np.ndarray] = {}
+        source_own = [np.sqrt(source_norms[1][gi - da]) for da in range(3)]
+        target_own = [np.sqrt(target_norms[1][gj - db]) for db in range(3)]
+        any_paragraphs = bool(uses_paragraphs.any())
+
+        def pair(da: int, db: int) -> np.ndarray:
+            if (da, db) not in pair_cache:
+                pair_cache[da, db] = dots.lookup(gi - 1 - da, gj - 1 - db)
+            return pair_cache[da, db]
+
+        for k, (a, b) in enumerate(BEAD_SHAPES):
+            possible[k, chunk] = valid & (i >= a) & (j >= b)
+            # Empty sentences (empty lines of pre-split files) link to nothing: free deletions.
+            emptiness = self.source_empty[a][gi] + self.target_empty[b][gj]
+            if a == 0 or b == 0:
+                empty[k, chunk] = emptiness > 0
+                continue
+            possible[k, chunk] &= emptiness == 0
+            # Each sentence of the bead against the whole other side; the mean of these
+            # cosines equals the cosine for 1-1 beads, and drops when a merged sentence has
+            # no counterpart (the cosine of summed vectors would reward spurious merges).
+            source_side = np.sqrt(source_norms[a][gi])
+            target_side = np.sqrt(target_norms[b][gj])
+            summed = np.zeros(len(gi))
+            for da in range(a):
+                summed += _cosine(sum(pair(da, db) for db in range(b)), source_own[da] * target_side)
+            for db in range(b):
+                summed += _cosine(sum(pair(da, db) for da in range(a)), target_own[db] * source_side)
+            similarity[k, chunk] = summed / (a + b)
+            source_length = source_lengths[a][gi]
+            target_length = target_lengths[b][gj]
+            length_z[k, chunk] = (target_length - ratio * source_length) / np.sqrt(
+                self.length_model.variance * 0.5 * (source_length + target_length / ratio) + 1.0
+            )
+            if not any_paragraphs:
+                continue
+            # Paragraph boundaries: beads should start together and not straddle one.
+            starts_source = evidence.source_paragraph_starts[np.clip(gi - a, 0, source_total - 1)]
+            starts_target = evidence.target_paragraph_starts[np.clip(gj - b, 0, target_total - 1)]
+            inner = ((source_breaks[a][gi] - starts_source)
+                     + (target_breaks[b][gj] - starts_target))
+            paragraph[k, chunk] = np.where(uses_paragraphs, (starts_source != starts_target) + inner, 0.0)
+
 
 
 def score_cells(
@@ -281,54 +340,17 @@ def score_cells(
 ) -> CellScores:
     """Gather the evidence of every shape at every band cell of every document, and cost it."""
     dots = PairDots(evidence, spans, bands)
-    source_start = np.array([s.source_start for s in spans], dtype=np.int64)[cells.document]
-    target_start = np.array([s.target_start for s in spans], dtype=np.int64)[cells.document]
-    gi = source_start + cells.i  # global end (exclusive) of the source range
-    gj = target_start + cells.j
-    source_norms = _range_norms(evidence.source_vectors)
-    target_norms = _range_norms(evidence.target_vectors)
-    source_lengths = _range_sums(evidence.source_lengths)
-    target_lengths = _range_sums(evidence.target_lengths)
-    source_breaks = _range_sums(evidence.source_paragraph_starts.astype(np.float64))
-    target_breaks = _range_sums(evidence.target_paragraph_starts.astype(np.float64))
-    ratio = length_model.ratios[cells.document]
-    uses_paragraphs = evidence.uses_paragraphs[cells.document]
-    source_total = len(evidence.source_lengths)
-    target_total = len(evidence.target_lengths)
     shape_count = len(BEAD_SHAPES)
-    possible = np.zeros((shape_count, len(gi)), dtype=bool)
-    similarity = np.zeros((shape_count, len(gi)))
-    length_z = np.zeros((shape_count, len(gi)))
-    paragraph = np.zeros((shape_count, len(gi)))
-    for k, (a, b) in enumerate(BEAD_SHAPES):
-        possible[k] = cells.valid & (cells.i >= a) & (cells.j >= b)
-        if a == 0 or b == 0:
-            continue
-        gi_safe = np.where(possible[k], gi, a)
-        gj_safe = np.where(possible[k], gj, b)
-        # Each sentence of the bead against the whole other side; the mean of these cosines
-        # equals the cosine for 1-1 beads, and drops when a merged sentence has no
-        # counterpart (the cosine of summed vectors would reward spurious merges instead).
-        pair = [[dots.lookup(gi_safe - 1 - da, gj_safe - 1 - db) for db in range(b)] for da in range(a)]
-        source_side = np.sqrt(source_norms[a][gi_safe])
-        target_side = np.sqrt(target_norms[b][gj_safe])
-        total = np.zeros(len(gi))
-        for da in range(a):
-            own = np.sqrt(source_norms[1][gi_safe - da])
-            total += _cosine(sum(pair[da]), own * target_side)
-        for db in range(b):
-            own = np.sqrt(target_norms[1][gj_safe - db])
-            total += _cosine(sum(row[db] for row in pair), own * source_side)
-        similarity[k] = total / (a + b)
-        source_length = source_lengths[a][gi_safe]
-        target_length = target_lengths[b][gj_safe]
-        length_z[k] = (target_length - ratio * source_length) / np.sqrt(
-            length_model.variance * 0.5 * (source_length + target_length / ratio) + 1.0
-        )
-        # Paragraph boundaries: beads should start together and not straddle one.
-        starts_source = evidence.source_paragraph_starts[np.clip(gi_safe - a, 0, source_total - 1)]
-        starts_target = evidence.target_paragraph_starts[np.clip(gj_safe - b, 0, target_total - 1)]
-        inner = (source_breaks[a][gi_safe] - starts_source) + (target_breaks[b][gj_safe] - starts_target)
-        paragraph[k] = np.where(uses_paragraphs, (starts_source != starts_target) + inner, 0.0)
-    scores = CellScores(cells.valid, possible, similarity, length_z, paragraph, np.zeros(0), model)
+    total = len(cells.i)
+    # float32 per cell and shape: long documents have millions of cells.
+    possible = np.zeros((shape_count, total), dtype=bool)
+    similarity = np.zeros((shape_count, total), dtype=np.float32)
+    length_z = np.zeros((shape_count, total), dtype=np.float32)
+    paragraph = np.zeros((shape_count, total), dtype=np.float32)
+    empty = np.zeros((shape_count, total), dtype=bool)
+    context = _ScoringContext(evidence, spans, dots, length_model)
+    for start in range(0, total, _CELL_CHUNK):  # bounded temporaries, whatever the size
+        chunk = slice(start, min(start + _CELL_CHUNK, total))
+        context.score(cells, chunk, possible, similarity, length_z, paragraph, empty)
+    scores = CellScores(cells.valid, possible, similarity, length_z, paragraph, empty, np.zeros(0), model)
     return scores.with_model(model)

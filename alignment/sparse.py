@@ -1,7 +1,8 @@
 """A minimal compressed-sparse-row matrix over numpy, enough for bag-of-features similarities."""
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from itertools import chain
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,7 +21,7 @@ class SparseRows:
     def from_lists(cls, rows: Sequence[Sequence[int]], column_count: int) -> SparseRows:
         """Count occurrences: row r gets value k at column c when c appears k times."""
         lengths = np.fromiter((len(row) for row in rows), dtype=np.int64, count=len(rows))
-        flat = np.fromiter((c for row in rows for c in row), dtype=np.int64, count=int(lengths.sum()))
+        flat = np.fromiter(chain.from_iterable(rows), dtype=np.int64, count=int(lengths.sum()))
         row_ids = np.repeat(np.arange(len(rows), dtype=np.int64), lengths)
         return cls.from_entries(row_ids, flat, np.ones(len(flat)), len(rows), column_count)
 
@@ -61,10 +62,34 @@ class SparseRows:
     def row_ids(self) -> np.ndarray:
         return np.repeat(np.arange(self.row_count, dtype=np.int64), np.diff(self.indptr))
 
+    def gather_rows(self, rows: np.ndarray) -> SparseRows:
+        """The given rows, in that order (rows may repeat)."""
+        rows = np.asarray(rows, dtype=np.int64)
+        starts = self.indptr[rows]
+        lengths = self.indptr[rows + 1] - starts
+        indptr = np.zeros(len(rows) + 1, dtype=np.int64)
+        np.cumsum(lengths, out=indptr[1:])
+        positions = np.repeat(starts - indptr[:-1], lengths) + np.arange(int(indptr[-1]))
+        return SparseRows(indptr, self.columns[positions], self.values[positions], self.column_count)
+
+    def row_dots(self, other: SparseRows) -> np.ndarray:
+        """Dot product of row r of this matrix with row r of `other` (same row count)."""
+        result = np.zeros(self.row_count)
+        if not len(self.columns) or not len(other.columns):
+            return result
+        width = max(self.column_count, other.column_count, 1)
+        keys = self.row_ids() * width + self.columns  # sorted
+        wanted = other.row_ids() * width + other.columns
+        found = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
+        hit = keys[found] == wanted
+        rows = other.row_ids()[hit]
+        return result + np.bincount(rows, weights=self.values[found[hit]] * other.values[hit],
+                                    minlength=self.row_count)
+
     def scale_columns(self, factors: np.ndarray) -> SparseRows:
         return SparseRows(self.indptr, self.columns, self.values * factors[self.columns], self.column_count)
 
-    def map_values(self, function) -> SparseRows:  # type: ignore[no-untyped-def]
+    def map_values(self, function: Callable[[np.ndarray], np.ndarray]) -> SparseRows:
         return SparseRows(self.indptr, self.columns, function(self.values), self.column_count)
 
     def document_frequency(self) -> np.ndarray:
@@ -76,16 +101,17 @@ class SparseRows:
     def shifted_dots(self, shift: int) -> np.ndarray:
         """Dot product of every row r with row r + shift (0 where r + shift is past the end)."""
         result = np.zeros(self.row_count)
-        if shift >= self.row_count:
+        if shift >= self.row_count or not len(self.columns):
             return result
         rows = self.row_ids()
         width = max(self.column_count, 1)
-        keys = rows * width + self.columns
+        keys = rows * width + self.columns  # sorted: rows in order, columns sorted within
         later = rows >= shift
-        shifted_keys = (rows[later] - shift) * width + self.columns[later]
-        _, first, second = np.intersect1d(keys, shifted_keys, assume_unique=True, return_indices=True)
-        products = self.values[first] * self.values[later][second]
-        np.add.at(result, rows[first], products)
+        wanted = (rows[later] - shift) * width + self.columns[later]
+        found = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
+        hit = keys[found] == wanted
+        products = self.values[found[hit]] * self.values[later][hit]
+        result += np.bincount(rows[found[hit]], weights=products, minlength=self.row_count)
         return result
 
     def dense_block(self, start: int, stop: int, local_index: np.ndarray, width: int) -> np.ndarray:

@@ -25,6 +25,7 @@ _LIST_ITEM = re.compile(
     r"^\s*(?:[-\u2013\u2014\u2022\u25aa\u25cf\u25e6\u00b7*>\u2023\u2043]\s+"
     r"|(?:\d{1,3}|[a-zA-Z]|[ivxIVX]{1,4})[.)]\s+|\((?:\d{1,3}|[a-zA-Z]|[ivx]{1,4})\)\s+)"
 )
+_ENUMERATOR = re.compile(r"^\s*\(?(?:\d{1,3}|[a-zA-Z]|[ivxIVX]{1,4})$")
 _INITIALS = re.compile(r"^(?:[^\W\d_][.-]{1,2}){1,4}$")
 _TERMINAL = tuple(".!?\u2026:;\u00bb\u201d\"')]")
 _CONTINUING = tuple(",\u2013\u2014-/&(")
@@ -142,6 +143,8 @@ def _is_boundary(before: str, punct: str, following: str, lang: str) -> bool:
         return False
     if punct != ".":
         return True
+    if _ENUMERATOR.match(before):
+        return False  # "1. Lire le texte": a list label, not a sentence
     word = _WORD_BEFORE.search(before).group(1).lstrip(_OPENERS)
     if not word:
         return True  # tokenised text: "fin ." is a plain full stop

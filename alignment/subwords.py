@@ -40,11 +40,15 @@ class SubwordModel:
         if vocabulary < _MIN_VOCABULARY:
             return None
         model = io.BytesIO()
+        # An evenly spaced sample, chosen here: sentencepiece's own sampling is not repeatable
+        # from one process to the next, and alignments should be.
+        step = max(1, len(text) // _TRAINING_SENTENCES)
+        text = text[::step]
         try:
             sentencepiece.SentencePieceTrainer.train(
                 sentence_iterator=iter(text), model_writer=model, vocab_size=vocabulary,
                 model_type="bpe", character_coverage=1.0, hard_vocab_limit=False,
-                input_sentence_size=_TRAINING_SENTENCES, shuffle_input_sentence=True,
+                input_sentence_size=0, shuffle_input_sentence=False,
                 num_threads=1, minloglevel=2, split_digits=False, max_sentence_length=20000,
                 bos_id=-1, eos_id=-1, unk_id=0, pad_id=-1,
             )
@@ -58,15 +62,13 @@ class SubwordModel:
         return self._processor.get_piece_size()
 
     def encode(self, sentences: Sequence[str]) -> list[list[int]]:
-        """Ids of the long pieces of every sentence (see MIN_PIECE_LETTERS).
-
-        Pieces never cross white space, so each distinct word is encoded once.
-        """
+        """Ids of the long pieces of every sentence (see MIN_PIECE_LETTERS)."""
         split = [sentence.split() for sentence in sentences]
         distinct = list(dict.fromkeys(word for words in split for word in words))
-        kept = self._kept
-        pieces = {
-            word: [piece for piece in encoded if kept[piece]]
-            for word, encoded in zip(distinct, self._processor.encode(distinct))
-        }
+        pieces = dict(zip(distinct, self.encode_words(distinct)))
         return [[piece for word in words for piece in pieces[word]] for words in split]
+
+    def encode_words(self, words: Sequence[str]) -> list[list[int]]:
+        """Ids of the long pieces of each word, encoded on its own (as after a space)."""
+        kept = self._kept
+        return [[piece for piece in encoded if kept[piece]] for encoded in self._processor.encode(list(words))]

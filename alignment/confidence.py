@@ -1,0 +1,158 @@
+"""Link confidence: how far a link, and the links around it, stand out from the links the DP
+picks between texts known to be unrelated (a permutation-style null, as in significance
+testing), measured on evidence no table learned from the batch."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from alignment.beads import BEAD_SHAPES, Bead
+from alignment.dp import Band
+from alignment.passes import Pass, run_fixed_pass
+from alignment.calibration import Calibration
+from alignment.scoring import BatchEvidence, CostModel, LengthModel, Span, bead_similarity
+
+#: Source sentences of unrelated text pairs aligned to learn what chance links look like.
+NULL_SENTENCES = 3000
+#: Significance (-log10 of the share of null links at least as similar) below which a link
+#: looks like chance: 1 means one null link in ten does as well.
+CHANCE_SIGNIFICANCE = 1.0
+#: Log-odds per unit of significance above (below) chance: for the link, for its context.
+OWN_SLOPE = 1.5
+CONTEXT_SLOPE = 3.0
+#: Links either side whose significance makes a link's context.
+CONTEXT_LINKS = 15
+#: Highest prior log-odds a link gets from its context: in documents that are translations of
+#: each other the path is right about nine times in ten (news and novels alike).
+CONFIDENCE_PRIOR_LOG_ODDS = float(np.log(9.0))
+CONTEXT_FLOOR = -6.0
+#: Prior log-odds of a link in a text too short to measure chance on (a few sentences).
+SMALL_TEXT_PRIOR_LOG_ODDS = float(np.log(3.0))
+_MIN_NULL_LINKS = 10
+_MIN_NULL_HALF = 6
+
+
+def null_similarities(evidence: BatchEvidence, unlearned: BatchEvidence, spans: Sequence[Span],
+                      length_model: LengthModel, model: CostModel, half_width: int) -> np.ndarray:
+    """Unlearned similarities (sorted) of the links the DP picks between unrelated texts.
+
+    Each sampled document's source is aligned with the next document's target (a lone
+    document: its first half with its target's second half, and the converse), with the
+    evidence and costs of the real pass. What these links reach is what chance reaches once
+    the DP has chosen the best of many pairs.
+    """
+    null_spans, ratios = _null_spans(spans, length_model.ratios)
+    if not null_spans:
+        return np.zeros(0)
+    bands = [Band.diagonal(s.source_count, s.target_count, half_width) for s in null_spans]
+    null = run_fixed_pass(evidence, null_spans, bands,
+                          LengthModel(np.asarray(ratios), length_model.variance), model)
+    return np.sort(unlearned_similarity(null, null_spans, unlearned)[1])
+
+
+def beads_with_confidence(current: Pass, spans: Sequence[Span], unlearned: BatchEvidence,
+                          null_similarity: np.ndarray) -> list[list[Bead]]:
+    """Turn the pass's paths into beads, each link with its confidence in [0, 1].
+
+    The confidence is the log-odds sum of three pieces of evidence, all on the unlearned
+    similarity (a table trained on the batch's links makes those very links look alike,
+    even between unrelated texts) and measured against the null links:
+    - the link's own significance: the share of null links at least as similar;
+    - its length agreement, only when it disagrees: the DP picks pairs of matching lengths
+      even between unrelated texts, so agreement proves little;
+    - its context: the significance of the neighbouring links (CONTEXT_LINKS either side).
+      Among links that all stand out, a weak one is probably right; between unrelated
+      documents, where the DP can only pick the least bad pairs, nothing is.
+    Without enough null links (a lone text of a few sentences), a default calibration and
+    a modest prior stand in. Deletions score 0.
+    """
+    document, k, i, j, cell = current.steps
+    shapes = np.array(BEAD_SHAPES)
+    a, b = shapes[k, 0], shapes[k, 1]
+    linked, linked_similarity = unlearned_similarity(current, spans, unlearned)
+    similarity = np.zeros(len(k))
+    similarity[linked] = linked_similarity
+    if len(null_similarity) < _MIN_NULL_LINKS:
+        own = (a + b) / 2.0 * Calibration().log_likelihood_ratio(similarity)
+        context = np.full(len(k), SMALL_TEXT_PRIOR_LOG_ODDS)
+    else:
+        significance = -np.log10(_share_at_least(null_similarity, similarity))
+        own = OWN_SLOPE * (significance - CHANCE_SIGNIFICANCE)
+        context = _context_log_odds(document, linked, significance)
+    length_z = current.scores.length_z[k, cell].astype(np.float64)
+    length = np.minimum(current.scores.model.calibration.length_log_likelihood_ratio(length_z), 0.0)
+    log_odds = np.clip(context + own + length, -30.0, 30.0)
+    confidence = np.where(linked, 1.0 / (1.0 + np.exp(-log_odds)), 0.0)
+    beads: list[list[Bead]] = [[] for _ in range(len(current.solutions))]
+    for d, size_a, size_b, end_i, end_j, score in zip(
+        document.tolist(), a.tolist(), b.tolist(), i.tolist(), j.tolist(), confidence.tolist()
+    ):
+        beads[d].append(Bead(tuple(range(end_i - size_a, end_i)), tuple(range(end_j - size_b, end_j)), score))
+    return beads
+
+
+def unlearned_similarity(current: Pass, spans: Sequence[Span],
+                         unlearned: BatchEvidence) -> tuple[np.ndarray, np.ndarray]:
+    """Which beads of a pass link sentences (a mask), and those links' unlearned similarity."""
+    document, k, i, j, _ = current.steps
+    shapes = np.array(BEAD_SHAPES)
+    a, b = shapes[k, 0], shapes[k, 1]
+    linked = (a > 0) & (b > 0)
+    source_end = np.array([s.source_start for s in spans], dtype=np.int64)[document] + i
+    target_end = np.array([s.target_start for s in spans], dtype=np.int64)[document] + j
+    similarity = bead_similarity(
+        unlearned.source_vectors, unlearned.target_vectors,
+        np.stack([source_end - a, source_end], axis=1)[linked],
+        np.stack([target_end - b, target_end], axis=1)[linked],
+    )
+    return linked, similarity
+
+
+def _null_spans(spans: Sequence[Span], ratios: np.ndarray) -> tuple[list[Span], list[float]]:
+    """Pairs of unrelated texts for the null links, about NULL_SENTENCES source sentences."""
+    if len(spans) >= 2:
+        null_spans, null_ratios = [], []
+        budget = NULL_SENTENCES
+        step = max(1, len(spans) // max(1, min(len(spans), NULL_SENTENCES // 20)))
+        for d in range(0, len(spans), step):
+            source, target = spans[d], spans[(d + 1) % len(spans)]
+            null_spans.append(Span(source.source_start, source.source_count,
+                                   target.target_start, target.target_count))
+            null_ratios.append(float(ratios[d]))
+            budget -= source.source_count
+            if budget <= 0:
+                break
+        return null_spans, null_ratios
+    span = spans[0]
+    half_source, half_target = span.source_count // 2, span.target_count // 2
+    if min(half_source, half_target) < _MIN_NULL_HALF:
+        return [], []
+    return [
+        Span(span.source_start, half_source, span.target_start + half_target,
+             span.target_count - half_target),
+        Span(span.source_start + half_source, span.source_count - half_source,
+             span.target_start, half_target),
+    ], [float(ratios[0])] * 2
+
+
+def _share_at_least(null_similarity: np.ndarray, similarity: np.ndarray) -> np.ndarray:
+    """Smoothed share of null links at least as similar: never 0, however far beyond."""
+    beyond = len(null_similarity) - np.searchsorted(null_similarity, similarity, side="left")
+    return (beyond + 0.5) / (len(null_similarity) + 1.0)
+
+
+def _context_log_odds(document: np.ndarray, linked: np.ndarray, significance: np.ndarray) -> np.ndarray:
+    """Prior log-odds of each link from its neighbours' median significance."""
+    context = np.zeros(len(document))
+    for d in np.unique(document):
+        rows = np.flatnonzero((document == d) & linked)
+        if len(rows) < 3:
+            continue
+        padded = np.concatenate([np.full(CONTEXT_LINKS, np.nan), significance[rows],
+                                 np.full(CONTEXT_LINKS, np.nan)])
+        windows = np.lib.stride_tricks.sliding_window_view(padded, 2 * CONTEXT_LINKS + 1)
+        local = np.nanmedian(windows, axis=1)
+        context[rows] = np.clip(CONTEXT_SLOPE * (local - CHANCE_SIGNIFICANCE),
+                                CONTEXT_FLOOR, CONFIDENCE_PRIOR_LOG_ODDS)
+    return context

@@ -1,6 +1,7 @@
-"""Two-pass sentence alignment: a first pass on language-independent evidence, then IBM Model 1
-trained on its confident links, then a second pass in a narrow band around the first path
-(the scheme of Moore 2002 and hunalign, Varga et al. 2005), and a confidence for every link."""
+"""Two-pass sentence alignment: a first pass on language-independent evidence (and a seed
+dictionary where one ships for the language pair), then IBM Model 1 trained on its confident
+links, then a second pass in a narrow band around the first path (the scheme of Moore 2002 and
+hunalign, Varga et al. 2005), and a confidence for every link."""
 from __future__ import annotations
 
 import logging
@@ -11,11 +12,13 @@ from functools import cached_property
 import numpy as np
 
 from alignment.beads import Bead
-from alignment.confidence import beads_with_confidence, null_similarities
+from alignment.confidence import beads_with_confidence, known_translation_calibration, null_similarities
+from alignment.dictionary import SeedDictionary
 from alignment.documents import Document
-from alignment.evidence import ChannelWeights, SharedFeatures, TranslationTables, lexical_features
+from alignment.evidence import ChannelWeights, OwnWords, SharedFeatures, TranslationTables, lexical_features
 from alignment.ibm1 import CountArrays
 from alignment.lexicon import Lexicon, TranslationTable
+from alignment.null_texts import SMALL_BATCH_SENTENCES, bundled_null_texts
 from alignment.passes import (
     bands_around, first_bands, fitted_length_model, initial_length_model, run_pass,
 )
@@ -70,7 +73,8 @@ class Aligner:
     """Aligns batches of document pairs, sharing the evidence learned over the whole batch.
 
     A `lexicon` (say, learned from the memory's own units) joins the evidence from the
-    first pass on, and the table learned from the batch is merged into it.
+    first pass on, and the table learned from the batch is merged into it. So does the seed
+    dictionary of the language pair (`seed_dictionary`), though nothing is merged into it.
     """
 
     def __init__(
@@ -86,6 +90,17 @@ class Aligner:
         self.lexicon = lexicon.oriented(source_lang, target_lang) if lexicon else None
         self.settings = settings
 
+    def seed_dictionary(self) -> SeedDictionary | None:
+        """The dictionary whose word pairs count as shared evidence: the bundled one for the
+        language pair (French-English), or None. Override to use another, or none."""
+        return SeedDictionary.bundled(self.source_lang, self.target_lang)
+
+    def null_texts(self) -> list[tuple[Document, Document]]:
+        """Parallel texts unrelated to any input, aligned together with small batches so that
+        their links are judged against chance links: the bundled ones for the language pair
+        (French-English), or none. Override to use others."""
+        return bundled_null_texts(self.source_lang, self.target_lang)
+
     def align_corpus(self, pairs: Sequence[tuple[DocumentLike, DocumentLike]]) -> CorpusAlignment:
         """Align every document pair: beads cover each sentence once, in order."""
         documents = [(_as_document(s), _as_document(t)) for s, t in pairs]
@@ -97,13 +112,23 @@ class Aligner:
         ]
         if not aligned:
             return CorpusAlignment(result, lambda: self.lexicon)
-        inner = self._align_nonempty([documents[d] for d in aligned])
+        batch = [documents[d] for d in aligned]
+        small = sum(len(s) for s, _ in batch) < SMALL_BATCH_SENTENCES
+        inner = self._align_nonempty(batch, self.null_texts() if small else [])
         for d, beads in zip(aligned, inner.beads):
             result[d] = beads
         return CorpusAlignment(result, lambda: inner.lexicon)
 
-    def _align_nonempty(self, documents: list[tuple[Document, Document]]) -> CorpusAlignment:
+    def _align_nonempty(self, own: list[tuple[Document, Document]],
+                        null_texts: list[tuple[Document, Document]]) -> CorpusAlignment:
+        """Align the batch's own document pairs, plus any null texts (beads for `own` only).
+
+        Null texts give the word weights and the calibration of a small batch more to go on,
+        and that calibration then measures confidence: chance links between the bundled
+        texts, of other genres, would tell little about the batch's own.
+        """
         settings = self.settings
+        documents = own + null_texts
         spans = _layout(documents)
         source = Side.analyse([s for d, _ in documents for s in d.sentences])
         target = Side.analyse([s for _, d in documents for s in d.sentences])
@@ -115,9 +140,10 @@ class Aligner:
             shared.source, shared.target, source.lengths, target.lengths,
             _paragraph_flags([s for s, _ in documents]), _paragraph_flags([t for _, t in documents]),
         )
-        if self.lexicon is not None:
-            evidence = self._with_lexicon(
-                evidence, shared, source, target, TranslationTables.from_lexicon(self.lexicon, source, target))
+        words = OwnWords.build(source, target, settings.channels.lexical)
+        prior = self._prior_tables(source, target, self.seed_dictionary())
+        if prior is not None:
+            evidence = _with_lexicon(evidence, shared, words, prior)
         # What no table learned from this batch: the honest measure of a link's confidence
         # (a table trained on the first pass's links makes those very links look alike).
         unlearned = evidence
@@ -125,20 +151,32 @@ class Aligner:
         model = settings.costs
         current = run_pass(evidence, spans, first_bands(spans, settings.first_half_width),
                            length_model, model, settings.edge_margin)
+        # Fitted on the unlearned evidence itself: what the links' own similarity means.
+        unlearned_calibration = current.scores.model.calibration
         learned: list[tuple[CountArrays, CountArrays, int]] = []
         for _ in range(settings.passes - 1):
             confident = current.confident_pairs(spans, settings.lexicon_fraction)
             length_model = fitted_length_model(
                 source, target, spans, current.confident_pairs(spans, 1.0), length_model)
             tables, forward_counts, backward_counts = TranslationTables.learn(
-                source, target, confident, prior=self.lexicon)
+                source, target, confident, prior=prior)
             learned[:] = [(forward_counts, backward_counts, len(confident))]
-            evidence = self._with_lexicon(evidence, shared, source, target, tables)
+            evidence = _with_lexicon(evidence, shared, words, tables)
             current = run_pass(evidence, spans, bands_around(current, spans, settings.second_half_width),
                                length_model, model, settings.edge_margin)
-        null = null_similarities(evidence, unlearned, spans, length_model, current.scores.model,
-                                 settings.first_half_width)
-        beads = beads_with_confidence(current, spans, unlearned, null)
+        if null_texts:
+            # A small batch's own texts give few chance links to compare with; the null texts'
+            # translations and chance links calibrate what a link's similarity means instead.
+            null = np.zeros(0)
+            calibration = known_translation_calibration(
+                evidence, unlearned, spans[len(own):],
+                replace(length_model, ratios=length_model.ratios[len(own):]),
+                current.scores.model, settings.first_half_width)
+        else:
+            null = null_similarities(evidence, unlearned, spans, length_model, current.scores.model,
+                                     settings.first_half_width)
+            calibration = unlearned_calibration
+        beads = beads_with_confidence(current, spans, unlearned, null, calibration)[:len(own)]
 
         def lexicon() -> Lexicon | None:
             if not learned:
@@ -154,15 +192,27 @@ class Aligner:
 
         return CorpusAlignment(beads, lexicon)
 
-    def _with_lexicon(self, evidence: BatchEvidence, shared: SharedFeatures, source: Side,
-                      target: Side, tables: TranslationTables) -> BatchEvidence:
-        source_lexical, target_lexical = lexical_features(
-            source, target, tables, self.settings.channels.lexical)
-        return replace(
-            evidence,
-            source_vectors=SparseRows.stack_columns([shared.source, source_lexical]),
-            target_vectors=SparseRows.stack_columns([shared.target, target_lexical]),
-        )
+    def _prior_tables(self, source: Side, target: Side,
+                      dictionary: SeedDictionary | None) -> TranslationTables | None:
+        """What is known before this batch: the given lexicon and the seed dictionary, blended."""
+        tables = []
+        if self.lexicon is not None:
+            tables.append(TranslationTables.from_lexicon(self.lexicon, source, target))
+        if dictionary is not None:
+            tables.append(TranslationTables.from_dictionary(dictionary, source, target))
+        if not tables:
+            return None
+        return tables[0] if len(tables) == 1 else tables[0].blended(tables[1])
+
+
+def _with_lexicon(evidence: BatchEvidence, shared: SharedFeatures, words: OwnWords,
+                  tables: TranslationTables) -> BatchEvidence:
+    source_lexical, target_lexical = lexical_features(words, tables)
+    return replace(
+        evidence,
+        source_vectors=SparseRows.stack_columns([shared.source, source_lexical]),
+        target_vectors=SparseRows.stack_columns([shared.target, target_lexical]),
+    )
 
 
 def _as_document(value: DocumentLike) -> Document:

@@ -51,8 +51,27 @@ def null_similarities(evidence: BatchEvidence, unlearned: BatchEvidence, spans: 
     return np.sort(unlearned_similarity(null, null_spans, unlearned)[1])
 
 
+def known_translation_calibration(evidence: BatchEvidence, unlearned: BatchEvidence,
+                                  spans: Sequence[Span], length_model: LengthModel,
+                                  model: CostModel, half_width: int) -> Calibration:
+    """Calibrate unlearned similarity on document pairs whose translations are known (sentence
+    k of each source is sentence k of its target, as in the null texts): their sentence
+    pairs against the links the DP picks between unrelated ones of them.
+
+    `length_model` holds one ratio per span given.
+    """
+    chance = null_similarities(evidence, unlearned, spans, length_model, model, half_width)
+    sources = np.concatenate([np.arange(s.source_start, s.source_start + s.source_count) for s in spans])
+    targets = np.concatenate([np.arange(s.target_start, s.target_start + s.target_count) for s in spans])
+    translations = bead_similarity(unlearned.source_vectors, unlearned.target_vectors,
+                                   np.stack([sources, sources + 1], axis=1),
+                                   np.stack([targets, targets + 1], axis=1))
+    return Calibration.fit(translations, chance, np.zeros(0))
+
+
 def beads_with_confidence(current: Pass, spans: Sequence[Span], unlearned: BatchEvidence,
-                          null_similarity: np.ndarray) -> list[list[Bead]]:
+                          null_similarity: np.ndarray,
+                          calibration: Calibration = Calibration()) -> list[list[Bead]]:
     """Turn the pass's paths into beads, each link with its confidence in [0, 1].
 
     The confidence is the log-odds sum of three pieces of evidence, all on the unlearned
@@ -64,8 +83,11 @@ def beads_with_confidence(current: Pass, spans: Sequence[Span], unlearned: Batch
     - its context: the significance of the neighbouring links (CONTEXT_LINKS either side).
       Among links that all stand out, a weak one is probably right; between unrelated
       documents, where the DP can only pick the least bad pairs, nothing is.
-    Without enough null links (a lone text of a few sentences), a default calibration and
-    a modest prior stand in. Deletions score 0.
+    Without enough null links (a small batch), the link's similarity through `calibration`
+    (translation against neighbouring sentence, fitted on the unlearned evidence of the
+    batch; the default when the batch is too small to fit) stands in for its significance,
+    and the median of its neighbours' for the context (a modest prior in a text of one or
+    two links). Deletions score 0.
     """
     document, k, i, j, cell = current.steps
     shapes = np.array(BEAD_SHAPES)
@@ -74,12 +96,15 @@ def beads_with_confidence(current: Pass, spans: Sequence[Span], unlearned: Batch
     similarity = np.zeros(len(k))
     similarity[linked] = linked_similarity
     if len(null_similarity) < _MIN_NULL_LINKS:
-        own = (a + b) / 2.0 * Calibration().log_likelihood_ratio(similarity)
-        context = np.full(len(k), SMALL_TEXT_PRIOR_LOG_ODDS)
+        own = (a + b) / 2.0 * calibration.log_likelihood_ratio(similarity)
+        # Already log-odds: a context of links below even odds is one of unrelated texts.
+        context = _context_log_odds(document, linked, own, slope=1.0, chance=0.0,
+                                    few_links=SMALL_TEXT_PRIOR_LOG_ODDS)
     else:
         significance = -np.log10(_share_at_least(null_similarity, similarity))
         own = OWN_SLOPE * (significance - CHANCE_SIGNIFICANCE)
-        context = _context_log_odds(document, linked, significance)
+        context = _context_log_odds(document, linked, significance, slope=CONTEXT_SLOPE,
+                                    chance=CHANCE_SIGNIFICANCE, few_links=0.0)
     length_z = current.scores.length_z[k, cell].astype(np.float64)
     length = np.minimum(current.scores.model.calibration.length_log_likelihood_ratio(length_z), 0.0)
     log_odds = np.clip(context + own + length, -30.0, 30.0)
@@ -142,17 +167,19 @@ def _share_at_least(null_similarity: np.ndarray, similarity: np.ndarray) -> np.n
     return (beyond + 0.5) / (len(null_similarity) + 1.0)
 
 
-def _context_log_odds(document: np.ndarray, linked: np.ndarray, significance: np.ndarray) -> np.ndarray:
-    """Prior log-odds of each link from its neighbours' median significance."""
+def _context_log_odds(document: np.ndarray, linked: np.ndarray, evidence: np.ndarray, *,
+                      slope: float, chance: float, few_links: float) -> np.ndarray:
+    """Prior log-odds of each link from its neighbours' median evidence (`few_links` in a
+    document of fewer than three links)."""
     context = np.zeros(len(document))
     for d in np.unique(document):
         rows = np.flatnonzero((document == d) & linked)
         if len(rows) < 3:
+            context[rows] = few_links
             continue
-        padded = np.concatenate([np.full(CONTEXT_LINKS, np.nan), significance[rows],
+        padded = np.concatenate([np.full(CONTEXT_LINKS, np.nan), evidence[rows],
                                  np.full(CONTEXT_LINKS, np.nan)])
         windows = np.lib.stride_tricks.sliding_window_view(padded, 2 * CONTEXT_LINKS + 1)
         local = np.nanmedian(windows, axis=1)
-        context[rows] = np.clip(CONTEXT_SLOPE * (local - CHANCE_SIGNIFICANCE),
-                                CONTEXT_FLOOR, CONFIDENCE_PRIOR_LOG_ODDS)
+        context[rows] = np.clip(slope * (local - chance), CONTEXT_FLOOR, CONFIDENCE_PRIOR_LOG_ODDS)
     return context

@@ -28,6 +28,19 @@ def parallel_pairs() -> list[tuple[str, str]]:
     return pairs
 
 
+def grown_pairs(count: int) -> list[tuple[str, str]]:
+    """Return `count` distinct pairs: the real ones, then numbered variants of them."""
+    base = list(dict.fromkeys(parallel_pairs()))
+    out = []
+    for index in range(count):
+        french, english = base[index % len(base)]
+        round_ = index // len(base)
+        if round_:
+            french, english = f"{french} (réf. {round_}-{index})", f"{english} (ref. {round_}-{index})"
+        out.append((french, english))
+    return out
+
+
 def rss_megabytes() -> float:
     """Return this process's resident memory now, in MB (Linux)."""
     with open("/proc/self/statm") as statm:

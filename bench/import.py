@@ -21,23 +21,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import parallel_pairs, peak_rss_megabytes  # noqa: E402
+from bench.common import grown_pairs, peak_rss_megabytes  # noqa: E402
 from memories.records import Segment, UnitRecord  # noqa: E402
 
 NAIVE_SLICE = 20_000
-
-
-def grown_pairs(count: int) -> list[tuple[str, str]]:
-    """Return `count` distinct pairs: the real ones, then numbered variants."""
-    base = list(dict.fromkeys(parallel_pairs()))
-    out = []
-    for index in range(count):
-        french, english = base[index % len(base)]
-        round_ = index // len(base)
-        if round_:
-            french, english = f"{french} (réf. {round_}-{index})", f"{english} (ref. {round_}-{index})"
-        out.append((french, english))
-    return out
 
 
 def write_file(pairs: list[tuple[str, str]], path: Path) -> None:

@@ -140,3 +140,27 @@ class UnitChange(Base):
     memory_id: Mapped[int] = mapped_column(Integer)
     first_unit_id: Mapped[int | None] = mapped_column(Integer)
     last_unit_id: Mapped[int | None] = mapped_column(Integer)
+
+
+# -- API keys (tm_service.auth) --------------------------------------------------------------
+
+KEY_SCOPES = ("read", "write")
+
+
+class ApiKey(Base):
+    """An API key: only the SHA-256 of the token is stored, so a leaked table leaks no key.
+
+    `memory_id` None means the key serves every memory (and may create memories); otherwise
+    it serves that memory alone and goes with it when the memory is deleted.
+    """
+
+    __tablename__ = "api_keys"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    scope: Mapped[str] = mapped_column(String(8))
+    memory_id: Mapped[int | None] = mapped_column(ForeignKey("memories.id", ondelete="CASCADE"), index=True)
+    label: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+
+    memory: Mapped[Memory | None] = relationship()

@@ -49,7 +49,9 @@ _MONTH_EN_LOOKUP = {name: index for index, name in enumerate(MONTHS_EN, 1)}
 _SCALES_EN = {"thousand": 3, "million": 6, "billion": 9, "trillion": 12}
 _SCALES_FR = {"mille": 3, "million": 6, "millions": 6, "milliard": 9, "milliards": 9, "billion": 12, "billions": 12}
 _SCALE_WORD_EN = {3: "thousand", 6: "million", 9: "billion", 12: "trillion"}
-_SCALE_WORD_FR = {3: ("mille", "mille"), 6: ("million", "millions"), 9: ("milliard", "milliards"), 12: ("billion", "billions")}
+_SCALE_WORD_FR = {
+    3: ("mille", "mille"), 6: ("million", "millions"), 9: ("milliard", "milliards"), 12: ("billion", "billions")
+}
 
 _CURRENCY_SYMBOLS = {"$": "dollar", "US$": "dollar", "C$": "dollar", "CA$": "dollar", "€": "euro", "£": "pound"}
 _CURRENCY_WORDS_EN = {"dollar": "dollar", "dollars": "dollar", "euro": "euro", "euros": "euro"}

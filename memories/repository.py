@@ -1,6 +1,8 @@
 """Queries over the store. A repository reads and stages; it never commits."""
 from __future__ import annotations
 
+import hashlib
+import hmac
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -8,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from memories.errors import NotFound
-from memories.models import Document, Memory, Unit
+from memories.models import ApiKey, Document, Memory, Unit
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,3 +112,67 @@ def memory_statistics(session: Session, memory: Memory) -> dict:
         "first_created": averages[2].isoformat() if averages[2] else None,
         "last_changed": averages[3].isoformat() if averages[3] else None,
     }
+
+
+def document_in_memory(session: Session, memory_id: int, document_id: int) -> Document:
+    document = session.get(Document, document_id)
+    if document is None or document.memory_id != memory_id:
+        raise NotFound(f"no document {document_id} in this memory")
+    return document
+
+
+# -- API keys ---------------------------------------------------------------------------------
+
+
+def key_hash(token: str) -> str:
+    """Return the stored form of a key: the SHA-256 of the token, in hex.
+
+    A plain hash is enough (no salt, no stretching): tokens are 256 random bits, not passwords.
+    """
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def key_by_token(session: Session, token: str) -> ApiKey | None:
+    """Return the key whose token this is, or None; the stored hash is compared in constant time."""
+    wanted = key_hash(token)
+    key = session.scalar(select(ApiKey).where(ApiKey.key_hash == wanted))
+    if key is None or not hmac.compare_digest(key.key_hash, wanted):
+        return None
+    return key
+
+
+def api_keys(session: Session) -> list[ApiKey]:
+    """List every key (never a token: none is stored), oldest first."""
+    return list(session.scalars(select(ApiKey).order_by(ApiKey.id)))
+
+
+def unit_lengths(
+    session: Session, memory_ids: list[int], *, reversed_ids: frozenset[int] = frozenset(), limit: int = 20_000
+) -> list[tuple[int, int]]:
+    """Return (source length, target length) of up to `limit` recent units of the memories.
+
+    Memories in `reversed_ids` hold the pair the other way round; their lengths are swapped so
+    every pair reads in the caller's direction.
+    """
+    rows = session.execute(
+        select(Unit.memory_id, Unit.source_length, Unit.target_length)
+        .where(Unit.memory_id.in_(memory_ids))
+        .order_by(Unit.id.desc())
+        .limit(limit)
+    )
+    return [(t, s) if memory_id in reversed_ids else (s, t) for memory_id, s, t in rows]
+
+
+def memories_for_pair(session: Session, source_lang: str, target_lang: str) -> list[tuple[Memory, bool]]:
+    """Return the memories holding this pair of primary languages, each with whether it is reversed."""
+    from memories.languages import primary_language
+
+    wanted = (primary_language(source_lang), primary_language(target_lang))
+    found = []
+    for memory in session.scalars(select(Memory).order_by(Memory.name)):
+        pair = (primary_language(memory.source_lang), primary_language(memory.target_lang))
+        if pair == wanted:
+            found.append((memory, False))
+        elif pair == wanted[::-1]:
+            found.append((memory, True))
+    return found

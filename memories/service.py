@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import re
+import secrets
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -16,10 +17,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from memories import repository
-from memories.errors import Conflict, InvalidInput, TranslationMemoryError
+from memories.errors import Conflict, InvalidInput, NotFound, TranslationMemoryError
 from memories.languages import normalise_tag, primary_language
 from memories.matching import changes  # matching: every write tells the index what it touched
-from memories.models import ORIGINS, Document, Memory, Unit
+from memories.models import KEY_SCOPES, ORIGINS, ApiKey, Document, Memory, Unit
 from memories.normalise import checksum, content_hash, normalise_text
 from memories.records import Segment, UnitRecord
 
@@ -93,6 +94,7 @@ def delete_memory(session: Session, name: str) -> None:
         # Bulk deletes: the ORM cascade would load every unit first.
         session.execute(delete(Unit).where(Unit.memory_id == memory.id))
         session.execute(delete(Document).where(Document.memory_id == memory.id))
+        session.execute(delete(ApiKey).where(ApiKey.memory_id == memory.id))  # its keys go with it
         session.execute(delete(Memory).where(Memory.id == memory.id))
         changes.record_memory(session, memory.id)  # matching: drop the memory from every index
     logger.info("deleted memory %s", memory.id)
@@ -402,3 +404,36 @@ def store_release(
         added = repository.count_units(session, memory.id) - before
         changes.record_new_units(session, memory.id, watermark=watermark)  # matching
     return ImportResult(read=len(rows), added=added, duplicates=len(rows) - added)
+
+
+# -- API keys ---------------------------------------------------------------------------------
+
+KEY_PREFIX = "tm_"
+KEY_BYTES = 32
+
+
+def create_key(session: Session, *, scope: str, memory_name: str | None = None, label: str = "") -> tuple[ApiKey, str]:
+    """Create an API key and return it with its token, the only time the token exists in clear.
+
+    A key with `memory_name` serves that memory alone; without, every memory.
+    """
+    if scope not in KEY_SCOPES:
+        raise InvalidInput(f"scope must be one of {', '.join(KEY_SCOPES)}")
+    token = KEY_PREFIX + secrets.token_urlsafe(KEY_BYTES)
+    with unit_of_work(session):
+        memory_id = repository.memory_by_name(session, memory_name).id if memory_name is not None else None
+        key = ApiKey(key_hash=repository.key_hash(token), scope=scope, memory_id=memory_id, label=label or "")
+        session.add(key)
+        session.flush()
+    logger.info("created %s key %s for memory %s", scope, key.id, memory_id)
+    return key, token
+
+
+def revoke_key(session: Session, key_id: int) -> None:
+    """Delete an API key; raise NotFound when there is none with this id."""
+    with unit_of_work(session):
+        key = session.get(ApiKey, key_id)
+        if key is None:
+            raise NotFound(f"no API key {key_id}")
+        session.delete(key)
+    logger.info("revoked key %s", key_id)

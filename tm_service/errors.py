@@ -1,7 +1,17 @@
-"""Every error the service answers, in one shape: application/problem+json (RFC 9457)."""
+"""Every error the service answers, in one shape: application/problem+json (RFC 9457).
+
+Every 400 and 422 also has `errors`: one item per fault, with `detail` and, where known, the
+parameter's `name` and where it was (`in`: query, path, body, form). Views and the helpers they
+call raise; nothing below this module builds an error response.
+Domain errors (memories.errors) map to 404/409/422, werkzeug's HTTP errors keep their status,
+`ApiProblem` carries what the web layer itself refuses (bad parameters, keys, rate limits), and
+anything else is a 500 that names no internals.
+"""
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping, Sequence
+from http import HTTPStatus
 
 from flask import Flask, Response, current_app, json
 from werkzeug.exceptions import HTTPException
@@ -11,21 +21,73 @@ from memories.errors import Conflict, InvalidInput, NotFound, TranslationMemoryE
 logger = logging.getLogger(__name__)
 
 PROBLEM_TYPE = "about:blank"
+PROBLEM_MEDIA_TYPE = "application/problem+json"
 _STATUS_OF = ((NotFound, 404), (Conflict, 409), (InvalidInput, 422))
 
 
-def problem(status: int, title: str, detail: str | None = None, **extra: object) -> Response:
+class ApiProblem(Exception):
+    """An error the web layer raises on purpose; the handler below answers it as a problem."""
+
+    def __init__(
+        self,
+        status: int,
+        detail: str,
+        *,
+        errors: Sequence[Mapping[str, object]] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.detail = detail
+        self.errors = list(errors) if errors is not None else None
+        self.headers = dict(headers or {})
+
+
+class InvalidParameters(ApiProblem):
+    """Parameters or a body that are missing or malformed (400) or break a rule (422).
+
+    Each item of `errors` names the parameter (`name`), where it was (`in`: query, path, body,
+    form) and what is wrong with it (`detail`).
+    """
+
+    def __init__(self, errors: Sequence[Mapping[str, object]], *, status: int = 422) -> None:
+        detail = "; ".join(f"{error['name']}: {error['detail']}" for error in errors)
+        super().__init__(status, detail, errors=errors)
+
+
+def problem(status: int, title: str | None = None, detail: str | None = None, **extra: object) -> Response:
     """Build an application/problem+json response."""
-    body: dict[str, object] = {"type": PROBLEM_TYPE, "title": title, "status": status}
+    body: dict[str, object] = {"type": PROBLEM_TYPE, "title": title or _title(status), "status": status}
     if detail:
         body["detail"] = detail
     body.update(extra)
-    response = Response(json.dumps(body), status=status, mimetype="application/problem+json")
+    return Response(json.dumps(body), status=status, mimetype=PROBLEM_MEDIA_TYPE)
+
+
+# RFC 9110's names where Python's http module still has the older ones.
+_TITLES = {413: "Content Too Large", 422: "Unprocessable Content"}
+
+
+def _title(status: int) -> str:
+    if status in _TITLES:
+        return _TITLES[status]
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"
+
+
+def _api_problem(error: ApiProblem) -> Response:
+    extra = {"errors": error.errors} if error.errors is not None else {}
+    response = problem(error.status, None, error.detail, **extra)
+    response.headers.update(error.headers)
     return response
 
 
 def _http_error(error: HTTPException) -> Response:
-    response = problem(error.code or 500, error.name, error.description)
+    status = error.code or 500
+    extra = {"errors": [{"in": "body", "detail": error.description}]} if status == 400 else {}
+    response = problem(status, _TITLES.get(status, error.name), error.description, **extra)
     if error.code == 405 and error.valid_methods:
         response.headers["Allow"] = ", ".join(error.valid_methods)
     for name, value in (error.get_headers() if error.response is None else []):
@@ -36,8 +98,8 @@ def _http_error(error: HTTPException) -> Response:
 
 def _domain_error(error: TranslationMemoryError) -> Response:
     status = next((code for kind, code in _STATUS_OF if isinstance(error, kind)), 400)
-    titles = {404: "Not Found", 409: "Conflict", 422: "Unprocessable Content", 400: "Bad Request"}
-    return problem(status, titles[status], str(error))
+    extra = {"errors": [{"detail": str(error)}]} if status in (400, 422) else {}
+    return problem(status, None, str(error), **extra)
 
 
 def _unexpected(error: Exception) -> Response:
@@ -47,6 +109,7 @@ def _unexpected(error: Exception) -> Response:
 
 
 def init_app(app: Flask) -> None:
+    app.register_error_handler(ApiProblem, _api_problem)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(TranslationMemoryError, _domain_error)
     app.register_error_handler(Exception, _unexpected)

@@ -1,4 +1,4 @@
-"""The two scores of a match: `quality`, amaGama's character-level score, and `similarity`, a CAT-style word-level score.
+"""The two scores of a match: amaGama's character-level `quality` and a CAT-style word-level `similarity`.
 
 `quality` is what amaGama and the Translate Toolkit report (translate.search.lshtein):
 ``100 * (1 - levenshtein(query, source) / max(len(query), len(source)))`` on the raw strings.

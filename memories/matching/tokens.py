@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from memories.placeables import Placeable, extract_placeables, is_french
 
@@ -33,9 +33,11 @@ _ENGLISH_WORDS = re.compile(
 _DIGIT = re.compile(r"\d")
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
-    """A word, placeable or punctuation mark of a text, with its span and its comparison key."""
+class Token(NamedTuple):
+    """A word, placeable or punctuation mark of a text, with its span and its comparison key.
+
+    A named tuple rather than a frozen dataclass: the matcher makes thousands per query.
+    """
 
     kind: str
     start: int
@@ -87,19 +89,19 @@ def _tokenize(text: str, lang: str, placeables: list[Placeable]) -> list[Token]:
 
 
 def _scan(text: str, start: int, end: int, words: re.Pattern, tokens: list[Token]) -> None:
-    position = start
-    for match in words.finditer(text, start, end):
-        _punctuation(text, position, match.start(), tokens)
-        tokens.append(Token(WORD, match.start(), match.end(), match.group(), word_key(match.group())))
-        position = match.end()
-    _punctuation(text, position, end, tokens)
+    append = tokens.append
+    for match in _with_marks(words).finditer(text, start, end):
+        word = match.group()
+        if match.lastgroup == "mark":
+            append(Token(PUNCTUATION, match.start(), match.end(), word, word))
+        else:
+            append(Token(WORD, match.start(), match.end(), word, word.translate(_APOSTROPHES).casefold()))
 
 
-def _punctuation(text: str, start: int, end: int, tokens: list[Token]) -> None:
-    for index in range(start, end):
-        char = text[index]
-        if not char.isspace():
-            tokens.append(Token(PUNCTUATION, index, index + 1, char, char))
+@lru_cache(maxsize=4)
+def _with_marks(words: re.Pattern) -> re.Pattern:
+    """`words`, or else one punctuation mark (any other character but a space)."""
+    return re.compile(f"(?P<word>{words.pattern})|(?P<mark>[^\\w\\s]|_)")
 
 
 def keys(text: str, lang: str) -> tuple[list[str], list[str]]:
@@ -107,12 +109,26 @@ def keys(text: str, lang: str) -> tuple[list[str], list[str]]:
     with the search terms of its placeables' values (for concordance).
 
     Equal to the keys of `tokenize` without punctuation; the index calls this for every unit.
+
+    >>> keys("L’usine emploie 1 500 personnes.", "fr")
+    (["l'", 'usine', 'emploie', '<number>', 'personnes'], ['#number:1500'])
     """
     words = _word_pattern(lang)
-    if not _DIGIT.search(text):
-        return [word.translate(_APOSTROPHES).casefold() for word in words.findall(text)], []
-    placeables = extract_placeables(text, lang)
+    placeables = extract_placeables(text, lang) if _DIGIT.search(text) else ()
     if not placeables:
-        return [word.translate(_APOSTROPHES).casefold() for word in words.findall(text)], []
-    result = [token.key for token in _tokenize(text, lang, placeables) if token.kind != PUNCTUATION]
-    return result, ["#" + placeable.term for placeable in placeables]
+        return _folded(words.findall(text)), []
+    found: list[str] = []
+    position = 0
+    for placeable in placeables:
+        found.extend(_folded(words.findall(text, position, placeable.start)))
+        found.append(placeable_key(placeable))
+        position = placeable.end
+    found.extend(_folded(words.findall(text, position)))
+    return found, ["#" + placeable.term for placeable in placeables]
+
+
+def _folded(words: list[str]) -> list[str]:
+    # Case folding maps each character on its own, so folding the joined words folds each.
+    if not words:
+        return words
+    return "\x00".join(words).translate(_APOSTROPHES).casefold().split("\x00")

@@ -1,0 +1,18 @@
+"""gunicorn settings, read by any `gunicorn` started in this folder (`make serve`, bench/http.py).
+
+Options given on the command line (`-w 4`, `--bind`) override these.
+"""
+from tm_service import serving
+
+wsgi_app = "wsgi:app"
+bind = "127.0.0.1:5000"
+workers = 2
+# Threads share one matcher (its index is per process); keep-alive needs a threaded worker.
+worker_class = "gthread"
+threads = 4
+# A 2,000-character French query, percent-encoded in a GET, needs more than the default 4,094.
+limit_request_line = serving.LIMIT_REQUEST_LINE
+# No runtime control socket: several servers (tests, the benchmark) may run side by side.
+control_socket_disable = True
+
+serving.install()

@@ -1,0 +1,485 @@
+"""The fuzzy matcher: one per worker process, an index built from the database and kept current.
+
+`Matcher.suggest` finds candidates in the in-memory index (`index.Partition.search`: every
+unit side whose word score reaches `min_similarity`, best first), reads the best of them from
+the database and scores them exactly (`scores.compare`), reading more until no unread
+candidate could still enter the top `limit`. Before each call it polls the change log
+(`changes`), so a unit written through `memories.service` by any process is matched on the
+very next call. `ExhaustiveMatcher` replaces the index by a scan of every unit: the naive
+reference the tests compare the matcher with.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import lru_cache
+
+import numpy as np
+from sqlalchemy import Engine, and_, bindparam, or_, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from memories import repository
+from memories.errors import InvalidInput
+from memories.languages import normalise_tag, primary_language
+from memories.matching import changes
+from memories.matching.diff import DiffSpan, diff
+from memories.matching.index import SOURCE_SIDE, TARGET_SIDE, Candidates, Partition, Vocabulary
+from memories.matching.repair import Repair, repair
+from memories.matching.scores import IDENTICAL, IN_CONTEXT, SIGNATURE, band, compare, quality
+from memories.matching.tokens import PUNCTUATION, keys, prepare, tokenize
+from memories.models import Document, Memory, Unit
+from memories.normalise import normalise_text
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_MIN_SIMILARITY = 70.0
+DEFAULT_LIMIT = 5
+MAX_LIMIT = 30
+MAX_QUERY_LENGTH = 20_000
+#: Candidates read from the database per round; the next round reads twice as many.
+FIRST_READ = 16
+#: A query never reads more candidates than this (only ties by the hundred reach it).
+MAX_READ = 512
+#: Similarities are rounded to two decimals, which may lift one by this much above its bound.
+ROUNDING = 0.005
+BUILD_BATCH = 5_000
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentRef:
+    id: int
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """A stored unit that matches a query, oriented to the query's direction.
+
+    `similarity` is the CAT-style score in [0, 100], 101 for an in-context match; `quality` is
+    amaGama's character-level score; `band` names the similarity's range; `diff` lists the
+    query's words that differ from `source`; `repaired_target` is `target` with the query's
+    placeables when only placeables differ (`repairs` says what was replaced).
+    """
+
+    unit_id: int
+    memory: str
+    source: str
+    target: str
+    source_lang: str
+    target_lang: str
+    similarity: float
+    quality: float
+    band: str
+    diff: tuple[DiffSpan, ...]
+    repaired_target: str | None
+    repairs: tuple[Repair, ...]
+    document: DocumentRef | None
+    created_at: datetime | None
+    changed_at: datetime | None
+    creator: str | None
+    origin: str
+    signature: str = field(default=SIGNATURE, repr=False)
+
+    def as_dict(self) -> dict:
+        """Return the match as JSON-ready data (dates in ISO 8601)."""
+        return {
+            "unit_id": self.unit_id,
+            "memory": self.memory,
+            "source": self.source,
+            "target": self.target,
+            "source_lang": self.source_lang,
+            "target_lang": self.target_lang,
+            "similarity": self.similarity,
+            "quality": round(self.quality, 2),
+            "band": self.band,
+            "diff": [span.as_dict() for span in self.diff],
+            "repaired_target": self.repaired_target,
+            "repairs": [item.as_dict() for item in self.repairs],
+            "document": {"id": self.document.id, "title": self.document.title} if self.document else None,
+            "created_at": self.created_at.isoformat() if self.created_at else None,
+            "changed_at": self.changed_at.isoformat() if self.changed_at else None,
+            "creator": self.creator,
+            "origin": self.origin,
+            "signature": self.signature,
+        }
+
+
+@dataclass(slots=True)
+class _Scored:
+    unit_id: int
+    side: int
+    row: object
+    source: str
+    comparison: object
+    similarity: float
+    quality: float
+
+    def sort_key(self):
+        return (-self.similarity, -self.quality, -self.unit_id)
+
+
+_ROW_COLUMNS = (
+    Unit.id,
+    Unit.memory_id,
+    Memory.name,
+    Unit.document_id,
+    Document.title,
+    Unit.position,
+    Unit.source_lang,
+    Unit.source_text,
+    Unit.target_lang,
+    Unit.target_text,
+    Unit.creator,
+    Unit.origin,
+    Unit.created_at,
+    Unit.changed_at,
+)
+
+
+# One expanding parameter: SQLAlchemy would otherwise coerce every id of an IN list.
+_ROWS = (
+    select(*_ROW_COLUMNS)
+    .join(Memory, Memory.id == Unit.memory_id)
+    .outerjoin(Document, Document.id == Unit.document_id)
+    .where(Unit.id.in_(bindparam("unit_ids", expanding=True)))
+)
+
+
+def _rows_of(session: Session, unit_ids: set[int]):
+    """Return the rows of the given units, with their memory's name and document's title."""
+    return session.execute(_ROWS, {"unit_ids": sorted(unit_ids)})
+
+
+@lru_cache(maxsize=256)
+def _primary(tag: str) -> str:
+    return primary_language(tag)
+
+
+class Matcher:
+    """Fuzzy matches and concordance over every memory, from a per-process index.
+
+    Create one per worker process and share it between threads. `bind` (an Engine or a
+    sessionmaker) is used to build the index on first use or by `build()`; queries read
+    through the session they are given.
+    """
+
+    #: Candidates read from the database at most per query (None: no limit).
+    max_read: int | None = MAX_READ
+
+    def __init__(self, bind: Engine | sessionmaker) -> None:
+        self._session_factory = bind if isinstance(bind, sessionmaker) else sessionmaker(bind=bind)
+        self._lock = threading.RLock()
+        self._vocabulary = Vocabulary()
+        self._partitions: dict[tuple[str, str], Partition] = {}
+        self._version: int | None = None
+        self.build_seconds: float | None = None
+
+    # -- the index -----------------------------------------------------------------------
+
+    def build(self) -> None:
+        """Build the index from the database, replacing any there was."""
+        with self._lock, self._session_factory() as session:
+            started = time.perf_counter()
+            self._vocabulary = Vocabulary()
+            self._partitions = {}
+            state = changes.current(session)
+            statement = select(
+                Unit.id, Unit.memory_id, Unit.source_lang, Unit.source_text, Unit.target_lang, Unit.target_text
+            ).order_by(Unit.id)
+            count = 0
+            result = session.execute(statement, execution_options={"yield_per": BUILD_BATCH})
+            for row in result:
+                self._add_unit(*row)
+                count += 1
+            session.rollback()
+            for partition in self._partitions.values():
+                partition.seal()
+            self._version = state.version
+            self.build_seconds = time.perf_counter() - started
+            logger.info("built the matching index: %s units in %.1f s", count, self.build_seconds)
+
+    def refresh(self, session: Session) -> None:
+        """Bring the index up to the database's version, re-reading the units that changed."""
+        with self._lock:
+            if self._version is None:
+                self.build()
+            state = changes.current(session)
+            if state.version <= self._version:  # nothing new, or a reader with an older snapshot
+                return
+            if state.pruned_through > self._version:
+                logger.info("matching index is behind the pruned change log; rebuilding")
+                self.build()
+                return
+            for change in changes.since(session, self._version, state.version):
+                self._apply(session, change)
+            for partition in self._partitions.values():
+                partition.seal()
+            self._version = state.version
+
+    def _apply(self, session: Session, change: changes.Change) -> None:
+        for partition in self._partitions.values():
+            partition.remove_units(change.memory_id, change.first_unit_id, change.last_unit_id)
+        condition = Unit.memory_id == change.memory_id
+        if not change.whole_memory:
+            condition = and_(condition, Unit.id.between(change.first_unit_id, change.last_unit_id))
+        rows = session.execute(
+            select(Unit.id, Unit.memory_id, Unit.source_lang, Unit.source_text, Unit.target_lang, Unit.target_text)
+            .where(condition)
+            .order_by(Unit.id)
+        )
+        for row in rows:
+            self._add_unit(*row)
+
+    def _add_unit(self, unit_id, memory_id, source_lang, source_text, target_lang, target_text) -> None:
+        source_primary, target_primary = _primary(source_lang), _primary(target_lang)
+        for side, lang, other, text in (
+            (SOURCE_SIDE, source_primary, target_primary, source_text),
+            (TARGET_SIDE, target_primary, source_primary, target_text),
+        ):
+            partition = self._partitions.get((lang, other))
+            if partition is None:
+                partition = self._partitions[(lang, other)] = Partition(self._vocabulary)
+            words, value_terms = keys(prepare(text), lang)
+            partition.add(unit_id, memory_id, side, words, value_terms)
+
+    def size(self) -> int:
+        """Count the live unit sides in the index."""
+        with self._lock:
+            return sum(int(p.alive.view().sum()) for p in self._partitions.values())
+
+    # -- suggestions ---------------------------------------------------------------------
+
+    def suggest(
+        self,
+        session: Session,
+        query: str,
+        *,
+        source_lang: str,
+        target_lang: str,
+        memory: str | None = None,
+        min_similarity: float = DEFAULT_MIN_SIMILARITY,
+        limit: int = DEFAULT_LIMIT,
+        context: str | None = None,
+    ) -> list[Match]:
+        """Return the stored units closest to `query`, best first.
+
+        Params:
+            query: the sentence to translate, in `source_lang`.
+            source_lang, target_lang: the direction; a unit serves both of its directions.
+            memory: search only this memory (by name); all memories of the pair when None.
+            min_similarity: the lowest `similarity` returned, in [0, 100].
+            limit: how many matches at most, clamped to [1, MAX_LIMIT].
+            context: the sentence before `query`; an identical match whose previous unit in
+                its document has that source becomes an in-context match (101).
+
+        Raises InvalidInput for an empty or overlong query, a bad language tag or
+        min_similarity, and NotFound for an unknown memory.
+        """
+        prepared, source_lang, target_lang, limit = self._check(query, source_lang, target_lang, min_similarity, limit)
+        if context is not None and not isinstance(context, str):
+            raise InvalidInput("context must be a string")
+        memory_id = repository.memory_by_name(session, memory).id if memory is not None else None
+        tokens = tokenize(prepared, source_lang)
+        words = [token.key for token in tokens if token.kind != PUNCTUATION]
+        candidates = self._candidates(
+            session, (_primary(source_lang), _primary(target_lang)), words, float(min_similarity), memory_id, limit
+        )
+        scored = self._score(
+            session, query, prepared, tokens, source_lang, candidates, float(min_similarity), limit, context
+        )
+        return [self._match(item, prepared, target_lang) for item in scored]
+
+    def _check(self, query, source_lang, target_lang, min_similarity, limit):
+        if not isinstance(query, str) or not query.strip():
+            raise InvalidInput("the query is empty")
+        if len(query) > MAX_QUERY_LENGTH:
+            raise InvalidInput(f"the query is longer than {MAX_QUERY_LENGTH} characters")
+        source_lang, target_lang = normalise_tag(source_lang), normalise_tag(target_lang)
+        if _primary(source_lang) == _primary(target_lang):
+            raise InvalidInput("source and target languages must differ")
+        if isinstance(min_similarity, bool) or not isinstance(min_similarity, (int, float)) or not (
+            0 <= min_similarity <= 100
+        ):
+            raise InvalidInput("min_similarity must be a number from 0 to 100")
+        if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+            raise InvalidInput("limit must be a positive integer")
+        return prepare(query), source_lang, target_lang, min(limit, MAX_LIMIT)
+
+    def _candidates(
+        self,
+        session: Session,
+        direction: tuple[str, str],
+        words: list[str],
+        min_similarity: float,
+        memory_id: int | None,
+        limit: int,
+    ) -> Candidates:
+        """Return the unit sides that may reach `min_similarity` and enter the best `limit`,
+        best bound first (the hook `ExhaustiveMatcher` replaces)."""
+        with self._lock:
+            self.refresh(session)
+            partition = self._partitions.get(direction)
+            if partition is None:
+                return Candidates(*(np.zeros(0, dtype=np.int64) for _ in range(4)))
+            query_key = self._vocabulary.lookup(words)
+            return partition.search(
+                query_key, min_similarity=max(0.0, min_similarity - ROUNDING), memory_id=memory_id, limit=limit
+            )
+
+    def _score(self, session, query, prepared, tokens, source_lang, candidates, min_similarity, limit, context):
+        unit_ids = candidates.unit_ids.tolist()
+        sides = candidates.sides.tolist()
+        bounds = candidates.scores.tolist()
+        scored: list[_Scored] = []
+        position, batch = 0, FIRST_READ + limit
+        most = len(unit_ids) if self.max_read is None else min(len(unit_ids), self.max_read)
+        while position < most:
+            stop = min(position + batch, most)
+            chunk = list(zip(unit_ids[position:stop], sides[position:stop]))
+            position += len(chunk)
+            rows = {row.id: row for row in _rows_of(session, {unit_id for unit_id, _ in chunk})}
+            for unit_id, side in chunk:
+                row = rows.get(unit_id)
+                if row is None:  # deleted since the index saw it
+                    continue
+                text = row.source_text if side == SOURCE_SIDE else row.target_text
+                source = prepare(text)
+                comparison = compare(prepared, tokens, source, tokenize(source, source_lang))
+                if comparison.similarity < min_similarity:
+                    continue
+                scored.append(
+                    _Scored(unit_id, side, row, source, comparison, comparison.similarity, quality(query, text))
+                )
+            scored.sort(key=_Scored.sort_key)
+            if position < len(bounds) and len(scored) >= limit:
+                if scored[limit - 1].similarity > bounds[position] + 2 * ROUNDING:
+                    break
+            batch *= 2
+        if context is not None:
+            self._mark_in_context(session, scored, context)
+            scored.sort(key=_Scored.sort_key)
+        return scored[:limit]
+
+    def _mark_in_context(self, session: Session, scored: list[_Scored], context: str) -> None:
+        wanted = normalise_text(context)
+        identical = [
+            item
+            for item in scored
+            if item.similarity == IDENTICAL and item.row.document_id is not None and item.row.position
+        ]
+        if not identical:
+            return
+        previous = session.execute(
+            select(Unit.document_id, Unit.position, Unit.source_normalised, Unit.target_normalised).where(
+                or_(
+                    *(
+                        and_(Unit.document_id == item.row.document_id, Unit.position == item.row.position - 1)
+                        for item in identical
+                    )
+                )
+            )
+        )
+        before = {(row[0], row[1]): (row[2], row[3]) for row in previous}
+        for item in identical:
+            texts = before.get((item.row.document_id, item.row.position - 1))
+            if texts is not None and texts[item.side] == wanted:
+                item.similarity = IN_CONTEXT
+
+    def _match(self, item: _Scored, prepared: str, target_lang: str) -> Match:
+        row = item.row
+        source, source_lang, target, match_target_lang = (
+            (row.source_text, row.source_lang, row.target_text, row.target_lang)
+            if item.side == SOURCE_SIDE
+            else (row.target_text, row.target_lang, row.source_text, row.source_lang)
+        )
+        repaired, repairs = repair(item.comparison, target, match_target_lang)
+        return Match(
+            unit_id=row.id,
+            memory=row.name,
+            source=source,
+            target=target,
+            source_lang=source_lang,
+            target_lang=match_target_lang,
+            similarity=item.similarity,
+            quality=item.quality,
+            band=band(item.similarity),
+            diff=diff(prepared, item.source, item.comparison),
+            repaired_target=repaired,
+            repairs=repairs,
+            document=DocumentRef(row.document_id, row.title or "") if row.document_id is not None else None,
+            created_at=row.created_at,
+            changed_at=row.changed_at,
+            creator=row.creator,
+            origin=row.origin,
+        )
+
+    # -- concordance ---------------------------------------------------------------------
+
+    def _holding(self, session: Session, lang: str, words: list[str], value_terms: list[str], memory_id: int | None):
+        """Return (unit ids, sides, lengths) of the live unit sides in `lang` holding `words`
+        in a row and the placeable values `value_terms`."""
+        unit_ids, sides, lengths = [], [], []
+        with self._lock:
+            self.refresh(session)
+            query_key = self._vocabulary.lookup(words)
+            value_key = self._vocabulary.lookup(value_terms)
+            for (side_lang, _other), partition in self._partitions.items():
+                if side_lang != lang:
+                    continue
+                documents = partition.documents_with(query_key, value_key)
+                if memory_id is not None:
+                    documents = documents[partition.memory_ids.data[documents] == memory_id]
+                unit_ids.append(partition.unit_ids.data[documents])
+                sides.append(partition.sides.data[documents])
+                keys = partition.keys
+                lengths.append(
+                    np.fromiter((len(keys[d]) for d in documents.tolist()), dtype=np.int64, count=len(documents))
+                )
+        if not unit_ids:
+            return (np.zeros(0, dtype=np.int64),) * 3
+        return np.concatenate(unit_ids), np.concatenate(sides), np.concatenate(lengths)
+
+    def concordance(
+        self,
+        session: Session,
+        text: str,
+        *,
+        lang: str,
+        memory: str | None = None,
+        page: int = 1,
+        page_size: int | None = None,
+    ):
+        """Find units holding `text` (a word or phrase in `lang`), a page at a time: a
+        `ConcordancePage` (see `concordance.search`); `page_size` defaults to DEFAULT_PAGE_SIZE."""
+        from memories.matching.concordance import DEFAULT_PAGE_SIZE, search  # it imports this module
+
+        size = DEFAULT_PAGE_SIZE if page_size is None else page_size
+        return search(self, session, text, lang=lang, memory=memory, page=page, page_size=size)
+
+
+class ExhaustiveMatcher(Matcher):
+    """The naive reference: scores every unit side of the direction, no index, no bounds."""
+
+    max_read = None
+
+    def _candidates(self, session, direction, words, min_similarity, memory_id, limit) -> Candidates:
+        source, target = direction
+        unit_ids, sides = [], []
+        condition = True if memory_id is None else Unit.memory_id == memory_id
+        rows = session.execute(select(Unit.id, Unit.source_lang, Unit.target_lang).where(condition).order_by(Unit.id))
+        for unit_id, source_lang, target_lang in rows:
+            pair = (_primary(source_lang), _primary(target_lang))
+            if pair == (source, target):
+                unit_ids.append(unit_id), sides.append(SOURCE_SIDE)
+            elif pair == (target, source):
+                unit_ids.append(unit_id), sides.append(TARGET_SIDE)
+        count = len(unit_ids)
+        return Candidates(
+            np.zeros(count, dtype=np.int64),
+            np.array(unit_ids, dtype=np.int64),
+            np.array(sides, dtype=np.int8),
+            np.full(count, 100.0),
+        )

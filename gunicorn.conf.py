@@ -16,3 +16,12 @@ limit_request_line = serving.LIMIT_REQUEST_LINE
 control_socket_disable = True
 
 serving.install()
+
+
+def post_worker_init(worker):
+    """Build this worker's match index as it starts, in the background, not on its first query."""
+    import threading
+
+    matcher = worker.wsgi.extensions.get("tm_matcher")
+    if matcher is not None:
+        threading.Thread(target=matcher.build, name="tm-index-build", daemon=True).start()

@@ -88,6 +88,7 @@ def ingest_folder(
     jobs: int = 1,
     min_score: float = alignment.DEFAULT_MIN_SCORE,
     creator: str | None = None,
+    on_found: Callable[[int], None] = lambda count: None,
     on_release: Callable[[ReleasePair], None] = lambda release: None,
 ) -> IngestReport:
     """Align every release pair in `folder` not stored yet, and store its pairs.
@@ -97,6 +98,7 @@ def ingest_folder(
     """
     memory = repository.memory_by_name(session, memory_name)
     releases = find_release_pairs(folder, source_lang=primary_language(memory.source_lang), target_lang=primary_language(memory.target_lang))
+    on_found(len(releases))
     texts = {release: (read_text(release.source_path), read_text(release.target_path)) for release in releases}
     pending = [release for release in releases if not _is_stored(session, memory, *texts[release])]
     for release in releases:

@@ -12,7 +12,6 @@ from memories import repository, service
 from memories.errors import NotFound
 from tm_service.commands.common import get_session, tm_command
 from tm_service.ingest import ingest_folder, read_text
-from tm_service.releases import find_release_pairs
 
 OUTPUT_FORMATS = ("links", "jsonl", "tsv")
 
@@ -59,15 +58,15 @@ def ingest_command(folder: Path, memory_name: str, src_lang: str, tgt_lang: str,
                    jobs: int, min_score: float) -> None:
     session = get_session()
     try:
-        memory = repository.memory_by_name(session, memory_name)
+        repository.memory_by_name(session, memory_name)
     except NotFound:
         memory = service.create_memory(session, memory_name, source_lang=src_lang, target_lang=tgt_lang)
         click.echo(f"created memory {memory_name} ({memory.source_lang}-{memory.target_lang})")
-    total = len(find_release_pairs(folder, source_lang=memory.source_lang.split("-")[0], target_lang=memory.target_lang.split("-")[0]))
-    with tqdm(total=total, desc="releases", unit="release", disable=None) as progress:
+    with tqdm(desc="releases", unit="release", disable=None) as progress:
         report = ingest_folder(
             session, memory_name, folder, kind="pre-split" if pre_split else "auto", jobs=jobs,
-            min_score=min_score, creator="tm ingest", on_release=lambda _release: progress.update(),
+            min_score=min_score, creator="tm ingest",
+            on_found=lambda count: progress.reset(total=count), on_release=lambda _release: progress.update(),
         )
     click.echo(
         f"{report.releases} releases: {report.releases - report.already_stored} aligned, "

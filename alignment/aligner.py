@@ -12,10 +12,11 @@ from functools import cached_property
 import numpy as np
 
 from alignment.beads import Bead
+from alignment.calibration import Calibration
 from alignment.confidence import beads_with_confidence, known_translation_calibration, null_similarities
 from alignment.dictionary import SeedDictionary
 from alignment.documents import Document
-from alignment.evidence import ChannelWeights, OwnWords, SharedFeatures, TranslationTables, lexical_features
+from alignment.evidence import ChannelWeights, SharedFeatures, TranslationTables, lexical_features
 from alignment.ibm1 import CountArrays
 from alignment.lexicon import Lexicon, TranslationTable
 from alignment.null_texts import SMALL_BATCH_SENTENCES, bundled_null_texts
@@ -24,7 +25,6 @@ from alignment.passes import (
 )
 from alignment.scoring import BatchEvidence, CostModel, Span
 from alignment.sides import Side
-from alignment.sparse import SparseRows
 from alignment.subwords import SubwordModel
 
 logger = logging.getLogger(__name__)
@@ -73,8 +73,9 @@ class Aligner:
     """Aligns batches of document pairs, sharing the evidence learned over the whole batch.
 
     A `lexicon` (say, learned from the memory's own units) joins the evidence from the
-    first pass on, and the table learned from the batch is merged into it. So does the seed
-    dictionary of the language pair (`seed_dictionary`), though nothing is merged into it.
+    first pass on, and the table learned from the batch is merged into it. The seed
+    dictionary of the language pair (`seed_dictionary`) is evidence of its own from the first
+    pass on.
     """
 
     def __init__(
@@ -96,9 +97,9 @@ class Aligner:
         return SeedDictionary.bundled(self.source_lang, self.target_lang)
 
     def null_texts(self) -> list[tuple[Document, Document]]:
-        """Parallel texts unrelated to any input, aligned together with small batches so that
-        their links are judged against chance links: the bundled ones for the language pair
-        (French-English), or none. Override to use others."""
+        """Parallel texts unrelated to any input, aligned together with batches of fewer than
+        SMALL_BATCH_SENTENCES source sentences to calibrate their links' confidence: the
+        bundled ones for the language pair (French-English), or none. Override to use others."""
         return bundled_null_texts(self.source_lang, self.target_lang)
 
     def align_corpus(self, pairs: Sequence[tuple[DocumentLike, DocumentLike]]) -> CorpusAlignment:
@@ -123,9 +124,8 @@ class Aligner:
                         null_texts: list[tuple[Document, Document]]) -> CorpusAlignment:
         """Align the batch's own document pairs, plus any null texts (beads for `own` only).
 
-        Null texts give the word weights and the calibration of a small batch more to go on,
-        and that calibration then measures confidence: chance links between the bundled
-        texts, of other genres, would tell little about the batch's own.
+        Null texts give a small batch's word weights more sentences to go on, and calibrate
+        its links' confidence (`known_translation_calibration`).
         """
         settings = self.settings
         documents = own + null_texts
@@ -135,15 +135,15 @@ class Aligner:
         logger.debug("aligning %d documents, %d + %d sentences", len(documents),
                      len(source.sentences), len(target.sentences))
         subwords = SubwordModel.train(source.sentences + target.sentences)
-        shared = SharedFeatures.build(source, target, subwords, settings.channels)
-        evidence = BatchEvidence(
+        shared = SharedFeatures.build(source, target, subwords, settings.channels, self.seed_dictionary())
+        shared_evidence = BatchEvidence(
             shared.source, shared.target, source.lengths, target.lengths,
             _paragraph_flags([s for s, _ in documents]), _paragraph_flags([t for _, t in documents]),
         )
-        words = OwnWords.build(source, target, settings.channels.lexical)
-        prior = self._prior_tables(source, target, self.seed_dictionary())
-        if prior is not None:
-            evidence = _with_lexicon(evidence, shared, words, prior)
+        evidence = shared_evidence
+        if self.lexicon is not None:
+            evidence = self._with_lexicon(
+                shared_evidence, source, target, TranslationTables.from_lexicon(self.lexicon, source, target))
         # What no table learned from this batch: the honest measure of a link's confidence
         # (a table trained on the first pass's links makes those very links look alike).
         unlearned = evidence
@@ -151,22 +151,20 @@ class Aligner:
         model = settings.costs
         current = run_pass(evidence, spans, first_bands(spans, settings.first_half_width),
                            length_model, model, settings.edge_margin)
-        # Fitted on the unlearned evidence itself: what the links' own similarity means.
-        unlearned_calibration = current.scores.model.calibration
         learned: list[tuple[CountArrays, CountArrays, int]] = []
         for _ in range(settings.passes - 1):
             confident = current.confident_pairs(spans, settings.lexicon_fraction)
             length_model = fitted_length_model(
                 source, target, spans, current.confident_pairs(spans, 1.0), length_model)
             tables, forward_counts, backward_counts = TranslationTables.learn(
-                source, target, confident, prior=prior)
+                source, target, confident, prior=self.lexicon)
             learned[:] = [(forward_counts, backward_counts, len(confident))]
-            evidence = _with_lexicon(evidence, shared, words, tables)
+            evidence = self._with_lexicon(shared_evidence, source, target, tables)
             current = run_pass(evidence, spans, bands_around(current, spans, settings.second_half_width),
                                length_model, model, settings.edge_margin)
         if null_texts:
-            # A small batch's own texts give few chance links to compare with; the null texts'
-            # translations and chance links calibrate what a link's similarity means instead.
+            # A small batch's own texts give few chance links to compare with: the null texts'
+            # translations and the chance links between them say what a similarity means.
             null = np.zeros(0)
             calibration = known_translation_calibration(
                 evidence, unlearned, spans[len(own):],
@@ -175,7 +173,7 @@ class Aligner:
         else:
             null = null_similarities(evidence, unlearned, spans, length_model, current.scores.model,
                                      settings.first_half_width)
-            calibration = unlearned_calibration
+            calibration = Calibration()
         beads = beads_with_confidence(current, spans, unlearned, null, calibration)[:len(own)]
 
         def lexicon() -> Lexicon | None:
@@ -192,27 +190,11 @@ class Aligner:
 
         return CorpusAlignment(beads, lexicon)
 
-    def _prior_tables(self, source: Side, target: Side,
-                      dictionary: SeedDictionary | None) -> TranslationTables | None:
-        """What is known before this batch: the given lexicon and the seed dictionary, blended."""
-        tables = []
-        if self.lexicon is not None:
-            tables.append(TranslationTables.from_lexicon(self.lexicon, source, target))
-        if dictionary is not None:
-            tables.append(TranslationTables.from_dictionary(dictionary, source, target))
-        if not tables:
-            return None
-        return tables[0] if len(tables) == 1 else tables[0].blended(tables[1])
-
-
-def _with_lexicon(evidence: BatchEvidence, shared: SharedFeatures, words: OwnWords,
-                  tables: TranslationTables) -> BatchEvidence:
-    source_lexical, target_lexical = lexical_features(words, tables)
-    return replace(
-        evidence,
-        source_vectors=SparseRows.stack_columns([shared.source, source_lexical]),
-        target_vectors=SparseRows.stack_columns([shared.target, target_lexical]),
-    )
+    def _with_lexicon(self, shared: BatchEvidence, source: Side, target: Side,
+                      tables: TranslationTables) -> BatchEvidence:
+        source_lexical, target_lexical = lexical_features(
+            source, target, tables, self.settings.channels.lexical)
+        return shared.with_columns(source_lexical, target_lexical)
 
 
 def _as_document(value: DocumentLike) -> Document:

@@ -58,7 +58,9 @@ def known_translation_calibration(evidence: BatchEvidence, unlearned: BatchEvide
     k of each source is sentence k of its target, as in the null texts): their sentence
     pairs against the links the DP picks between unrelated ones of them.
 
-    `length_model` holds one ratio per span given.
+    Both sides are what a small batch cannot show by itself: true links, and chance links
+    picked as the best of many (random pairs would be far less alike). `length_model` holds
+    one ratio per span given.
     """
     chance = null_similarities(evidence, unlearned, spans, length_model, model, half_width)
     sources = np.concatenate([np.arange(s.source_start, s.source_start + s.source_count) for s in spans])
@@ -84,10 +86,10 @@ def beads_with_confidence(current: Pass, spans: Sequence[Span], unlearned: Batch
       Among links that all stand out, a weak one is probably right; between unrelated
       documents, where the DP can only pick the least bad pairs, nothing is.
     Without enough null links (a small batch), the link's similarity through `calibration`
-    (translation against neighbouring sentence, fitted on the unlearned evidence of the
-    batch; the default when the batch is too small to fit) stands in for its significance,
-    and the median of its neighbours' for the context (a modest prior in a text of one or
-    two links). Deletions score 0.
+    (fitted by `known_translation_calibration` where null texts were aligned with the batch,
+    else default constants) stands in for its significance, and the median of its
+    neighbours' for the context (a modest prior in a text of one or two links). Deletions
+    score 0.
     """
     document, k, i, j, cell = current.steps
     shapes = np.array(BEAD_SHAPES)

@@ -13,8 +13,9 @@ from importlib import resources
 
 import numpy as np
 
+from alignment.background import COMMON_WORD_SHARE, common_words
 from alignment.inflection import stem
-from alignment.sparse import SparseRows
+from alignment.sides import TokenRows
 from alignment.tokens import WORD
 
 #: Bundled dictionaries by (source language, target language), files under alignment/data.
@@ -28,15 +29,19 @@ def primary_language(lang: str) -> str:
 
 @dataclass(frozen=True)
 class SeedDictionary:
-    """Source words and their translations; a word's translations are equally likely.
+    """Source words (lower-case) and their translations.
 
     Words the dictionary lacks are looked up by their light stem (`alignment.inflection`),
-    so that one entry covers a word's inflections.
+    so that one entry covers a word's inflections. Languages are kept as primary subtags.
     """
 
     source_lang: str
     target_lang: str
     entries: Mapping[str, frozenset[str]]
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "source_lang", primary_language(self.source_lang))
+        object.__setattr__(self, "target_lang", primary_language(self.target_lang))
 
     @classmethod
     def parse(cls, lines: Iterable[str], *, source_lang: str, target_lang: str) -> SeedDictionary:
@@ -83,7 +88,7 @@ class SeedDictionary:
         return sum(len(translations) for translations in self.entries.values())
 
     def translations(self, word: str) -> frozenset[str]:
-        """The entry of a lower-case word, else of the words that share its stem.
+        """The entry of a lower-case word, else those of the words that share its stem.
 
         >>> french = SeedDictionary.bundled("fr", "en")
         >>> sorted(french.translations("dort")), sorted(french.translations("routes"))
@@ -101,16 +106,55 @@ class SeedDictionary:
             index.setdefault(stem(word, self.source_lang), set()).update(translations)
         return {key: frozenset(words) for key, words in index.items()}
 
-    def tables(self, source_vocabulary: list[str], target_vocabulary: list[str]) -> tuple[SparseRows, SparseRows]:
-        """t(target | source) and t(source | target) over two batch vocabularies.
+    def shared_keys(self, source_words: TokenRows, source_vocabulary: list[str],
+                    target_words: TokenRows, target_vocabulary: list[str]) -> tuple[TokenRows, TokenRows, int]:
+        """Both sides' words as keys of one space, the stems of the target language's words: a
+        source word stands for its translations, a target word for itself when it is one.
 
-        A word's probability mass is shared equally among its translations; a translation
-        matches every vocabulary word of the same stem ("sleep" matches "sleeps").
+        Two sentences then share a key for every word pair the dictionary lists, whatever the
+        inflection, as hunalign's dictionary matches do (Varga et al. 2005). Returns the
+        source rows, the target rows and the number of keys.
         """
-        return (
-            _table(self, source_vocabulary, target_vocabulary),
-            _table(self.reversed(), target_vocabulary, source_vocabulary),
-        )
+        by_word, by_stem, key_ids = self._keys
+        no_keys: tuple[int, ...] = ()
+        source_keys = []
+        for word in source_vocabulary:
+            keys = by_word.get(word)
+            source_keys.append(keys if keys is not None else by_stem.get(stem(word, self.source_lang), no_keys))
+        target_lookup = np.fromiter(
+            (key_ids.get(stem(word, self.target_lang), -1) for word in target_vocabulary),
+            dtype=np.int64, count=len(target_vocabulary))
+        table = TokenRows.from_lists(source_keys)
+        source_rows = table.gather(source_words.ids).regrouped(source_words.indptr)
+        return source_rows, target_words.mapped(target_lookup), max(len(key_ids), 1)
+
+    @cached_property
+    def key_background(self) -> np.ndarray:
+        """Each key's share of ordinary sentences (`alignment.background`): common words' keys
+        are frequent whatever the batch."""
+        _, _, key_ids = self._keys
+        shares = np.zeros(max(len(key_ids), 1))
+        for word in common_words(self.target_lang):
+            key = key_ids.get(stem(word, self.target_lang))
+            if key is not None:
+                shares[key] = COMMON_WORD_SHARE
+        return shares
+
+    @cached_property
+    def _keys(self) -> tuple[dict[str, tuple[int, ...]], dict[str, tuple[int, ...]], dict[str, int]]:
+        """The key ids of each source word's translations, by word and by the word's stem, and
+        the id of every key (a target stem)."""
+        # Sorted, so that columns come in the same order in every process (set order varies).
+        stems = {stem(translation, self.target_lang)
+                 for translations in self.entries.values() for translation in translations}
+        key_ids = {key: k for k, key in enumerate(sorted(stems))}
+
+        def keys(translations: frozenset[str]) -> tuple[int, ...]:
+            return tuple(sorted({key_ids[stem(translation, self.target_lang)] for translation in translations}))
+
+        return ({word: keys(translations) for word, translations in self.entries.items()},
+                {key: keys(translations) for key, translations in self._by_stem.items()},
+                key_ids)
 
 
 @lru_cache(maxsize=8)
@@ -118,29 +162,3 @@ def _load_bundled(source_lang: str, target_lang: str) -> SeedDictionary:
     name = BUNDLED_DICTIONARIES[source_lang, target_lang]
     text = (resources.files("alignment") / "data" / name).read_text(encoding="utf-8")
     return SeedDictionary.parse(text.splitlines(), source_lang=source_lang, target_lang=target_lang)
-
-
-def _table(dictionary: SeedDictionary, given_vocabulary: list[str], produced_vocabulary: list[str]) -> SparseRows:
-    produced_by_stem: dict[str, list[int]] = {}
-    for index, word in enumerate(produced_vocabulary):
-        produced_by_stem.setdefault(stem(word, dictionary.target_lang), []).append(index)
-    translation_columns: dict[str, list[int]] = {}
-    rows, columns, values = [], [], []
-    for row, word in enumerate(given_vocabulary):
-        translations = dictionary.translations(word)
-        if not translations:
-            continue
-        share = 1.0 / len(translations)
-        for translation in translations:
-            found = translation_columns.get(translation)
-            if found is None:
-                found = produced_by_stem.get(stem(translation, dictionary.target_lang), [])
-                translation_columns[translation] = found
-            for column in found:
-                rows.append(row)
-                columns.append(column)
-                values.append(share)
-    return SparseRows.from_entries(
-        np.asarray(rows, dtype=np.int64), np.asarray(columns, dtype=np.int64),
-        np.asarray(values, dtype=np.float64), len(given_vocabulary), len(produced_vocabulary),
-    )

@@ -1,7 +1,7 @@
 """Sentence feature vectors whose dot products say how much two sentences share: subword units,
-numbers, names and punctuation (in the spirit of Simard et al. 1992's cognates), and words seen
-through a translation table, learned (Moore 2002) or from a seed dictionary (hunalign, Varga
-et al. 2005)."""
+numbers, names and punctuation (in the spirit of Simard et al. 1992's cognates), word pairs of a
+seed dictionary (hunalign, Varga et al. 2005), and words seen through a learned translation
+table (Moore 2002; hunalign)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from alignment.background import idf
 from alignment.dictionary import SeedDictionary
 from alignment.ibm1 import CountArrays, ibm1_token_rows
 from alignment.lexicon import Lexicon
@@ -34,19 +35,23 @@ class ChannelWeights:
     name: float = 0.7
     punctuation: float = 0.5
     cognate: float = 1.0
+    #: Word pairs of the seed dictionary: translations, like the learned table's.
+    dictionary: float = 1.5
     lexical: float = 1.5
 
 
 @dataclass(frozen=True)
 class SharedFeatures:
-    """Features in one space for both languages: subwords, numbers, names, punctuation, cognates."""
+    """Features in one space for both languages: subwords, numbers, names, punctuation, cognates
+    and, given a seed dictionary, the word pairs it lists."""
 
     source: SparseRows
     target: SparseRows
 
     @classmethod
     def build(
-        cls, source: Side, target: Side, subwords: SubwordModel | None, weights: ChannelWeights
+        cls, source: Side, target: Side, subwords: SubwordModel | None, weights: ChannelWeights,
+        dictionary: SeedDictionary | None = None,
     ) -> SharedFeatures:
         blocks_source, blocks_target = [], []
         if subwords is not None and weights.subword:
@@ -61,6 +66,11 @@ class SharedFeatures:
                 source_rows, target_rows, size = _joint(getattr(source, kind), getattr(target, kind))
                 _append_pair(blocks_source, blocks_target, source_rows.counts(size),
                              target_rows.counts(size), weight)
+        if dictionary is not None and weights.dictionary:
+            source_rows, target_rows, size = dictionary.shared_keys(
+                source.words, source.vocabulary, target.words, target.vocabulary)
+            _append_pair(blocks_source, blocks_target, source_rows.counts(size),
+                         target_rows.counts(size), weights.dictionary, dictionary.key_background)
         if not blocks_source:
             empty = SparseRows.from_lists([[] for _ in source.sentences], 1)
             return cls(empty, SparseRows.from_lists([[] for _ in target.sentences], 1))
@@ -76,18 +86,15 @@ def _joint(source: Keyed, target: Keyed) -> tuple[TokenRows, TokenRows, int]:
 
 def _append_pair(
     blocks_source: list[SparseRows], blocks_target: list[SparseRows], source: SparseRows,
-    target: SparseRows, weight: float,
+    target: SparseRows, weight: float, background: np.ndarray | None = None,
 ) -> None:
-    """Damp counts, weight by idf over both languages' sentences, and keep the two sides."""
+    """Damp counts, weight by idf over both languages' sentences (and the features' background
+    shares, when known), and keep the two sides."""
     source, target = source.map_values(np.log1p), target.map_values(np.log1p)
     frequency = source.document_frequency() + target.document_frequency()
-    idf = _idf(frequency, source.row_count + target.row_count) * weight
-    blocks_source.append(source.scale_columns(idf))
-    blocks_target.append(target.scale_columns(idf))
-
-
-def _idf(document_frequency: np.ndarray, row_count: int) -> np.ndarray:
-    return np.log((row_count + 1.0) / (document_frequency + 1.0)) + 0.1
+    weights = idf(frequency, source.row_count + target.row_count, background) * weight
+    blocks_source.append(source.scale_columns(weights))
+    blocks_target.append(target.scale_columns(weights))
 
 
 @dataclass(frozen=True)
@@ -100,10 +107,10 @@ class TranslationTables:
     @classmethod
     def learn(
         cls, source: Side, target: Side, pairs: Sequence[tuple[int, int]],
-        prior: TranslationTables | None = None, max_cooccurrences: int = MAX_COOCCURRENCES,
+        prior: Lexicon | None = None, max_cooccurrences: int = MAX_COOCCURRENCES,
     ) -> tuple[TranslationTables, CountArrays, CountArrays]:
-        """IBM Model 1 on the given (source sentence, target sentence) pairs, best first,
-        blended with prior tables (a lexicon's, a seed dictionary's).
+        """IBM Model 1 on the given (source sentence, target sentence) pairs, best first, plus a
+        prior table.
 
         Common words (in more than COMMON_WORD_SHARE of the sentences) are left out: they
         weigh almost nothing in the similarity (idf near zero) yet make most of the
@@ -124,8 +131,10 @@ class TranslationTables:
         forward_counts, backward_counts = ibm1_token_rows(source_words, target_words)
         forward = _table(forward_counts, len(source.vocabulary), len(target.vocabulary))
         backward = _table(backward_counts, len(target.vocabulary), len(source.vocabulary))
-        learned = cls(forward, backward)
-        return (learned.blended(prior) if prior is not None else learned), forward_counts, backward_counts
+        if prior is not None:
+            forward = _blend(forward, _prior_table(prior, source.vocabulary, target.vocabulary, True))
+            backward = _blend(backward, _prior_table(prior, target.vocabulary, source.vocabulary, False))
+        return cls(forward, backward), forward_counts, backward_counts
 
     @classmethod
     def from_lexicon(cls, lexicon: Lexicon, source: Side, target: Side) -> TranslationTables:
@@ -133,14 +142,6 @@ class TranslationTables:
             _prior_table(lexicon, source.vocabulary, target.vocabulary, True),
             _prior_table(lexicon, target.vocabulary, source.vocabulary, False),
         )
-
-    @classmethod
-    def from_dictionary(cls, dictionary: SeedDictionary, source: Side, target: Side) -> TranslationTables:
-        return cls(*dictionary.tables(source.vocabulary, target.vocabulary))
-
-    def blended(self, other: TranslationTables) -> TranslationTables:
-        """Average with another table where both know a word; keep whichever knows it otherwise."""
-        return TranslationTables(_blend(self.forward, other.forward), _blend(self.backward, other.backward))
 
 
 def _table(counts: CountArrays, given_count: int, produced_count: int) -> SparseRows:
@@ -191,31 +192,25 @@ def _blend(learned: SparseRows, prior: SparseRows) -> SparseRows:
     )
 
 
-@dataclass(frozen=True)
-class OwnWords:
-    """Each side's words as idf-weighted counts: what translation tables look words up in."""
-
-    source: SparseRows
-    target: SparseRows
-
-    @classmethod
-    def build(cls, source: Side, target: Side, weight: float) -> OwnWords:
-        return cls(_own_words(source, weight), _own_words(target, weight))
-
-
-def _own_words(side: Side, weight: float) -> SparseRows:
-    # Damped counts: a word said twice is not twice the evidence.
-    counts = side.words.counts(len(side.vocabulary)).map_values(np.log1p)
-    return counts.scale_columns(_idf(counts.document_frequency(), counts.row_count) * weight)
-
-
-def lexical_features(words: OwnWords, tables: TranslationTables) -> tuple[SparseRows, SparseRows]:
+def lexical_features(
+    source: Side, target: Side, tables: TranslationTables, weight: float
+) -> tuple[SparseRows, SparseRows]:
     """Each side's own words plus its words translated into the other language.
 
     Source rows live in [source words | target words]; so do target rows, so that a dot
     product adds "source words found in the translated target" and the converse.
     """
+    # Word counts, damped: a word said twice is not twice the evidence.
+    source_words = source.words.counts(len(source.vocabulary)).map_values(np.log1p)
+    target_words = target.words.counts(len(target.vocabulary)).map_values(np.log1p)
+    source_idf = idf(source_words.document_frequency(), source_words.row_count) * weight
+    target_idf = idf(target_words.document_frequency(), target_words.row_count) * weight
+    source_own = source_words.scale_columns(source_idf)
+    target_own = target_words.scale_columns(target_idf)
+    source_translated = source_own.multiply(tables.forward)
+    target_translated = target_own.multiply(tables.backward)
     return (
-        SparseRows.stack_columns([words.source, words.source.multiply(tables.forward)]),
-        SparseRows.stack_columns([words.target.multiply(tables.backward), words.target]),
+        SparseRows.stack_columns([source_own, source_translated]),
+        SparseRows.stack_columns([target_translated, target_own]),
     )
+

@@ -3,8 +3,6 @@ the entries "route", "commencer" and "sleep" (a minimal stemmer in the spirit of
 light stemmers for French and English; not a morphological analyser)."""
 from __future__ import annotations
 
-import re
-
 from alignment.tokens import fold
 
 #: Words shorter than this are left alone: short words are mostly function words, whose
@@ -16,20 +14,18 @@ MIN_STEM_LETTERS = 4
 # Longest first; each rule strips one ending and the loop tries again, so that
 # "présidentes" loses "s", then "e", then "ent".
 _ENDINGS = {
-    "fr": re.compile(
-        r"(?:issaient|issions|eraient|assions|erions|iraient|aient|erait|erons|eront|irent|erent"
-        r"|issons|issez|issent|ions|iez|ais|ait|ant|ent|era|ira|ons|ez|er|ir|ee|es|e|s|x)$"),
-    "en": re.compile(r"(?:ing|ed|es|s|e)$"),
+    "fr": ("issaient", "eraient", "iraient", "assions", "issions", "erions", "issent", "issons",
+           "aient", "erait", "erons", "eront", "irent", "erent", "issez", "ions", "ais", "ait",
+           "ant", "ent", "era", "ira", "ons", "iez", "ez", "er", "ir", "ee", "es", "e", "s", "x"),
+    "en": ("ing", "ed", "es", "s", "e"),
 }
-_FRENCH_PLURAL_AUX = re.compile(r"aux$")
-_ENGLISH_Y = re.compile(r"ie[sd]$")
-_DOUBLE_S = re.compile(r"ss$")
 
 
 def stem(word: str, lang: str) -> str:
     """A lower-case, accent-folded key that inflected forms of one word share.
 
-    Languages without rules get the folded word back.
+    The longest ending that leaves MIN_STEM_LETTERS is stripped, again and again. Languages
+    without rules get the folded word back.
 
     >>> stem("commençaient", "fr"), stem("commencer", "fr"), stem("commencé", "fr")
     ('commenc', 'commenc', 'commenc')
@@ -40,17 +36,30 @@ def stem(word: str, lang: str) -> str:
     """
     folded = fold(word)
     endings = _ENDINGS.get(lang)
-    if endings is None or len(folded) < MIN_STEMMED_LETTERS:
+    if endings is None or len(folded) < MIN_STEMMED_LETTERS or not folded.endswith(endings):
         return folded
     if lang == "fr":
-        folded = _FRENCH_PLURAL_AUX.sub("al", folded)
-    elif lang == "en":
-        if _ENGLISH_Y.search(folded):
-            return folded[:-3] + "y"
-        if _DOUBLE_S.search(folded):  # "business", "process": not plurals
-            return folded
+        if folded.endswith("aux"):
+            folded = folded[:-3] + "al"
+    elif folded.endswith(("ies", "ied")):
+        return folded[:-3] + "y"
+    elif folded.endswith("ss"):  # "business", "process": not plurals
+        return folded
+    by_length = _ENDINGS_BY_LENGTH[lang]
     while True:
-        match = endings.search(folded)
-        if match is None or match.start() < MIN_STEM_LETTERS:
+        for length, same_length in by_length:
+            if folded[-length:] in same_length:
+                if len(folded) - length < MIN_STEM_LETTERS:
+                    return folded
+                folded = folded[:-length]
+                break
+        else:
             return folded
-        folded = folded[:match.start()]
+
+
+# Endings grouped by length, longest first: a few set look-ups per word instead of a scan.
+_ENDINGS_BY_LENGTH = {
+    lang: [(length, frozenset(e for e in endings if len(e) == length))
+           for length in sorted({len(e) for e in endings}, reverse=True)]
+    for lang, endings in _ENDINGS.items()
+}

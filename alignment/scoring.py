@@ -5,7 +5,7 @@ spurious merges with sparse features)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 import numpy as np
@@ -77,6 +77,23 @@ class BatchEvidence:
     @cached_property
     def target_norms(self) -> list[np.ndarray]:
         return _range_norms(self.target_vectors)
+
+    def with_columns(self, source_columns: SparseRows, target_columns: SparseRows) -> BatchEvidence:
+        """This evidence with more features, in columns of their own.
+
+        Norms of sentence ranges add up over disjoint columns: only the new ones' are computed.
+        """
+        extended = replace(
+            self,
+            source_vectors=SparseRows.stack_columns([self.source_vectors, source_columns]),
+            target_vectors=SparseRows.stack_columns([self.target_vectors, target_columns]),
+        )
+        # Filling the cached properties, as a frozen dataclass allows through its __dict__.
+        extended.__dict__["source_norms"] = [
+            a + b for a, b in zip(self.source_norms, _range_norms(source_columns))]
+        extended.__dict__["target_norms"] = [
+            a + b for a, b in zip(self.target_norms, _range_norms(target_columns))]
+        return extended
 
 
 @dataclass(frozen=True)

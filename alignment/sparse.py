@@ -43,17 +43,23 @@ class SparseRows:
     def stack_columns(cls, blocks: Sequence[SparseRows]) -> SparseRows:
         """Put matrices with the same rows side by side (their column spaces concatenated)."""
         row_count = len(blocks[0].indptr) - 1
-        row_ids, columns, values = [], [], []
+        lengths = [np.diff(block.indptr) for block in blocks]
+        indptr = np.zeros(row_count + 1, dtype=np.int64)
+        np.cumsum(sum(lengths), out=indptr[1:])
+        columns = np.empty(int(indptr[-1]), dtype=np.int64)
+        values = np.empty(int(indptr[-1]), dtype=np.float64)
+        # Each block's entries go after the earlier blocks' in the same row: rows stay sorted
+        # by column with no sort, as every block's columns come after the earlier ones'.
+        free = indptr[:-1].copy()
         offset = 0
-        for block in blocks:
-            row_ids.append(block.row_ids())
-            columns.append(block.columns + offset)
-            values.append(block.values)
+        for block, length in zip(blocks, lengths):
+            rows = block.row_ids()
+            positions = free[rows] + np.arange(len(block.columns)) - block.indptr[rows]
+            columns[positions] = block.columns + offset
+            values[positions] = block.values
+            free += length
             offset += block.column_count
-        return cls.from_entries(
-            np.concatenate(row_ids), np.concatenate(columns), np.concatenate(values),
-            row_count, offset,
-        )
+        return cls(indptr, columns, values, offset)
 
     @property
     def row_count(self) -> int:

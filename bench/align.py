@@ -1,10 +1,12 @@
 """Benchmark of the sentence aligner and splitter on the gold sets of ../shared/data.
 
 Not a timed test: it prints strict/lax F1 (../shared/eval/score_align.py), a breakdown by
-gold link type, sentences per second, and hunalign's figures beside ours; then the splitter's
-boundary precision/recall on paragraphs joined from ../shared/data/parallel.
+gold link type, sentences per second, and hunalign's figures beside ours; then how small
+inputs fare (one pair of short texts at a time, as the web page and POST /api/v1/align send:
+the demo releases, whole and in pieces, and news openings); then the splitter's boundary
+precision/recall on paragraphs joined from ../shared/data/parallel.
 
-    .venv/bin/python bench/align.py [--set transread|news|textberg] [--no-splitter]
+    .venv/bin/python bench/align.py [--set transread|news|textberg] [--no-splitter] [--no-small]
 
 TM_SHARED_DATA overrides the location of the shared data directory.
 """
@@ -25,7 +27,7 @@ from types import ModuleType
 REPOSITORY = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPOSITORY))
 
-from alignment import Aligner, format_links  # noqa: E402
+from alignment import DEFAULT_MIN_SCORE, Aligner, align, format_links  # noqa: E402
 from alignment.evaluation import boundary_scores  # noqa: E402
 
 # Strict F1 of hunalign measured on these exact files (../shared/data/README.md), without and
@@ -179,6 +181,85 @@ def print_alignment_table(results: dict[str, dict]) -> None:
     print()
 
 
+RELEASES = REPOSITORY / "tm_service" / "demo" / "releases"
+
+
+@dataclass
+class SmallInputs:
+    """Links of small inputs aligned one pair at a time: correct ones stored, unrelated ones not."""
+
+    correct: int = 0
+    correct_stored: int = 0
+    unrelated: int = 0
+    unrelated_stored: int = 0
+
+    def add_related(self, source: list[str], target: list[str], gold: set) -> None:
+        for bead in align(source, target, source_lang="fr", target_lang="en"):
+            # Deletions are never stored, right or wrong: only links count.
+            if not bead.is_deletion and (bead.source_indices, bead.target_indices) in gold:
+                self.correct += 1
+                self.correct_stored += bead.score >= DEFAULT_MIN_SCORE
+
+    def add_unrelated(self, source: list[str], target: list[str]) -> None:
+        for bead in align(source, target, source_lang="fr", target_lang="en"):
+            if not bead.is_deletion:
+                self.unrelated += 1
+                self.unrelated_stored += bead.score >= DEFAULT_MIN_SCORE
+
+
+def _release_lines() -> list[tuple[list[str], list[str]]]:
+    """The demo releases' sentence lines (line k of the French translates line k of the English)."""
+    releases = []
+    for french in sorted(RELEASES.glob("*.fr.txt")):
+        english = french.with_name(french.name.replace(".fr.txt", ".en.txt"))
+        pairs = [(f, e) for f, e in zip(_lines(french), _lines(english)) if f.strip()]
+        releases.append(([f for f, _ in pairs], [e for _, e in pairs]))
+    return releases
+
+
+def print_small_inputs_table(data: Path) -> None:
+    """Whole releases and pieces of them; unrelated: each against the next release (the same genre,
+    with shared templates such as media-contact lines) and news openings against other ones."""
+    print(f"Small inputs aligned one pair at a time: share of links with score >= {DEFAULT_MIN_SCORE}")
+    print(f"{'input':<34} {'correct links':>14} {'stored':>7} {'unrelated links':>16} {'stored':>7}")
+    releases = _release_lines() if RELEASES.is_dir() else []
+    for size in (None, 10, 5, 2):
+        counts = SmallInputs()
+        for k, (french, english) in enumerate(releases):
+            other = releases[(k + 1) % len(releases)][1]
+            step = size or len(french)
+            for start in range(0, len(french), step):
+                piece = slice(start, start + step)
+                count = len(french[piece])
+                counts.add_related(french[piece], english[piece], {((i,), (i,)) for i in range(count)})
+                if other[piece]:
+                    counts.add_unrelated(french[piece], other[piece])
+        name = "demo releases, whole" if size is None else f"demo releases, {size} sentences"
+        _print_small_row(name, counts)
+    news = []
+    with gzip.open(data / "align-gold" / "synthetic-news-fr-en" / "dev.jsonl.gz", "rt", encoding="utf-8") as lines:
+        news = [json.loads(line) for line in lines][::10]
+    for size in (30, 4):
+        counts = SmallInputs()
+        for document, following in zip(news, news[1:] + news[:1]):
+            gold = {(tuple(s), tuple(t)) for s, t in document["gold"]
+                    if all(i < size for i in s) and all(j < size for j in t)}
+            counts.add_related(document["fr"][:size], document["en"][:size], gold)
+            counts.add_unrelated(document["fr"][:size], following["en"][:size])
+        _print_small_row(f"news, first {size} sentences", counts)
+    print("(unrelated releases share datelines, quotes and contact lines: some of those links are")
+    print(" near-translations)")
+    print()
+
+
+def _print_small_row(name: str, counts: SmallInputs) -> None:
+    def share(stored: int, total: int) -> str:
+        return f"{stored / total:.3f}" if total else "-"
+
+    print(f"{name:<34} {counts.correct:>14} {share(counts.correct_stored, counts.correct):>7} "
+          f"{counts.unrelated:>16} {share(counts.unrelated_stored, counts.unrelated):>7}")
+
+
 def print_splitter_table(data: Path) -> None:
     print("Sentence splitter: boundary precision / recall on paragraphs of 1-6 joined sentences")
     print(f"{'corpus':<10} {'lang':<5} {'P':>6} {'R':>6} {'F1':>6} {'boundaries':>11}")
@@ -197,6 +278,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--set", choices=sorted(HUNALIGN), action="append")
     parser.add_argument("--no-splitter", action="store_true")
+    parser.add_argument("--no-small", action="store_true", help="skip the small-inputs table")
     parser.add_argument("--repeat", type=int, default=3, help="timed runs per set (best kept)")
     arguments = parser.parse_args()
     data = shared_data()
@@ -211,6 +293,8 @@ def main() -> int:
         results[gold_set.name] = evaluate(gold_set, scorer, arguments.repeat)
     if results:
         print_alignment_table(results)
+    if not arguments.no_small:
+        print_small_inputs_table(data)
     if not arguments.no_splitter:
         print_splitter_table(data)
     return 0

@@ -7,6 +7,9 @@ from functools import lru_cache
 from memories.errors import InvalidInput
 
 _TAG = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*$")
+#: The longest tag stored (the columns are VARCHAR(35)): RFC 5646 asks implementations to take
+#: at least 35 characters, which every registered language-extlang-script-region tag fits.
+MAX_TAG_LENGTH = 35
 
 
 @lru_cache(maxsize=1024)
@@ -21,6 +24,8 @@ def normalise_tag(tag: str) -> str:
     tag = (tag or "").strip()
     if not _TAG.match(tag):
         raise InvalidInput(f"not a language tag: {tag[:40]!r}")
+    if len(tag) > MAX_TAG_LENGTH:
+        raise InvalidInput(f"a language tag is at most {MAX_TAG_LENGTH} characters: {tag[:40]!r}...")
     parts = tag.replace("_", "-").split("-")
     out = [parts[0].lower()]
     for part in parts[1:]:

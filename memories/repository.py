@@ -24,6 +24,8 @@ class MemorySummary:
 
 def memory_by_name(session: Session, name: str) -> Memory:
     """Return the memory called `name`; raise NotFound when there is none."""
+    if "\x00" in name:  # no name holds one, and PostgreSQL cannot even compare it: do not ask
+        raise NotFound(f"no memory named {name!r}")
     memory = session.scalar(select(Memory).where(Memory.name == name))
     if memory is None:
         raise NotFound(f"no memory named {name!r}")

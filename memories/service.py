@@ -142,12 +142,10 @@ def import_records(
     """
     with unit_of_work(session):
         memory = repository.memory_by_name(session, memory_name)
-        before = repository.count_units(session, memory.id)
         now = datetime.now(timezone.utc)
         watermark = changes.unit_watermark(session)  # matching: new units get ids above this
         rows = (unit_row(memory, record, now) for record in records)
-        read = _insert_pipelined(session, iter(lambda: list(islice(rows, INSERT_BATCH)), []))
-        added = repository.count_units(session, memory.id) - before
+        read, added = _insert_pipelined(session, iter(lambda: list(islice(rows, INSERT_BATCH)), []))
         changes.record_new_units(session, memory.id, watermark=watermark)  # matching
     result = ImportResult(read=read, added=added, duplicates=read - added, skipped=skipped())
     logger.info("imported into memory %s: %s", memory.id, result)
@@ -292,20 +290,22 @@ def _checked_text(text: str, side: str) -> str:
     return normalised
 
 
-def _insert_pipelined(session: Session, batches: Iterator[list[dict]]) -> int:
-    """Insert batches on a writer thread while this one parses the next; return the row count.
+def _insert_pipelined(session: Session, batches: Iterator[list[dict]]) -> tuple[int, int]:
+    """Insert batches on a writer thread while this one parses the next; return the rows read
+    and the rows inserted (the others were stored already).
 
     The database driver releases the GIL while it executes, so parsing and writing overlap.
     Only one thread touches the session at a time: the writer, until it is joined.
     """
     queue: Queue[list[dict] | None] = Queue(maxsize=PIPELINE_DEPTH)
     failures: list[BaseException] = []
+    inserted = [0]
 
     def write() -> None:
         while (batch := queue.get()) is not None:
             if not failures:
                 try:
-                    _insert_ignoring_duplicates(session, batch)
+                    inserted[0] += _insert_ignoring_duplicates(session, batch)
                 except BaseException as error:  # handed to the caller below
                     failures.append(error)
 
@@ -323,13 +323,20 @@ def _insert_pipelined(session: Session, batches: Iterator[list[dict]]) -> int:
         writer.join()
     if failures:
         raise failures[0]
-    return count
+    return count, inserted[0]
 
 
-def _insert_ignoring_duplicates(session: Session, rows: list[dict]) -> None:
-    """Insert rows, leaving out any whose (memory, content hash) is stored already."""
+def _insert_ignoring_duplicates(session: Session, rows: list[dict]) -> int:
+    """Insert rows, leaving out any whose (memory, content hash) is stored already; return how
+    many were inserted.
+
+    The count comes from the insert itself: counting the memory's units before and after would
+    also count units that a concurrent import committed meanwhile (PostgreSQL reads committed
+    rows, and SQLite reads outside the write transaction until the first insert), so two imports
+    of one file at once would both claim every unit.
+    """
     if not rows:
-        return
+        return 0
     table: Table = Unit.__table__
     dialect = session.get_bind().dialect.name
     if dialect == "postgresql":
@@ -339,7 +346,7 @@ def _insert_ignoring_duplicates(session: Session, rows: list[dict]) -> None:
     else:  # pragma: no cover - only SQLite and PostgreSQL are supported
         raise NotImplementedError(dialect)
     statement = insert(table).on_conflict_do_nothing(index_elements=["memory_id", "content_hash"])
-    session.execute(statement, rows)
+    return len(session.execute(statement.returning(table.c.id), rows).all())
 
 
 
@@ -398,10 +405,8 @@ def store_release(
             )
             for position, pair in enumerate(pairs)
         ]
-        before = repository.count_units(session, memory.id)
         watermark = changes.unit_watermark(session)  # matching: new units get ids above this
-        _insert_ignoring_duplicates(session, rows)
-        added = repository.count_units(session, memory.id) - before
+        added = _insert_ignoring_duplicates(session, rows)
         changes.record_new_units(session, memory.id, watermark=watermark)  # matching
     return ImportResult(read=len(rows), added=added, duplicates=len(rows) - added)
 

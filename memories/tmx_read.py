@@ -264,7 +264,7 @@ def _read_prolog(stream: BinaryIO) -> tuple[bytes, str | None]:
     root_start, doctype = prolog
     if "<!ENTITY" in text[:root_start]:
         raise UnsafeXML("entity declarations are not allowed")
-    _check_declared_encoding(text)
+    _check_declared_encoding(text, codec, bom_length)
     if doctype is not None:
         start, end = (bom_length + len(text[:offset].encode(codec)) for offset in doctype)
         blank = re.sub(r"[^\r\n]", " ", text[doctype[0] : doctype[1]])
@@ -291,7 +291,7 @@ def _sniff_encoding(head: bytes) -> tuple[str, int, str | None]:
     return "latin-1", 0, None
 
 
-def _check_declared_encoding(text: str) -> None:
+def _check_declared_encoding(text: str, codec: str, bom_length: int) -> None:
     # Encodings such as UTF-7 or EBCDIC would hide markup from the prolog check above.
     match = _DECLARED_ENCODING.match(text)
     if not match:
@@ -303,6 +303,13 @@ def _check_declared_encoding(text: str) -> None:
     if not _SAFE_ENCODINGS.fullmatch(name):
         raise ImportFormatError(
             f"encoding {match.group(1)[:40]!r} is not supported; use UTF-8 or UTF-16", location="line 1"
+        )
+    # A BOM, or the zero bytes of UTF-16 around the markup, say what the bytes are; a declaration
+    # naming another encoding contradicts them, and the file was saved wrong somewhere.
+    written = "utf-16" if codec.startswith("utf-16") else "utf-8" if bom_length else None
+    if written is not None and not name.startswith(written):
+        raise ImportFormatError(
+            f"the bytes are {written.upper()} but the declaration says {match.group(1)[:40]!r}", location="line 1"
         )
 
 

@@ -22,10 +22,11 @@ def create_app(test_config: Mapping[str, object] | None = None) -> Flask:
     app.json.sort_keys = False
     app.json.ensure_ascii = False
 
-    from tm_service import api, auth, compat, db, errors, matching, openapi, web
+    from tm_service import api, auth, compat, db, errors, limits, matching, openapi, web
 
     db.init_app(app)
     errors.init_app(app)
+    limits.init_app(app)
     matching.init_app(app)
     auth.init_app(app)
     api.init_app(app)

@@ -14,6 +14,7 @@ from flask import Blueprint, Flask, Response, current_app
 
 import alignment
 from memories import transfer
+from memories.languages import MAX_TAG_LENGTH
 from memories.matching import BANDS, BELOW_BANDS, DEFAULT_LIMIT, DEFAULT_MIN_SIMILARITY, MAX_LIMIT
 from memories.matching.concordance import MAX_PHRASE_LENGTH
 from memories.models import ORIGINS
@@ -28,6 +29,7 @@ from tm_service.api.units import MAX_CREATOR_LENGTH, MAX_UNITS_PER_REQUEST
 from tm_service.auth import KEY_HEADER
 from tm_service.compat.tmserver import MAX_CANDIDATES
 from tm_service.errors import PROBLEM_MEDIA_TYPE
+from tm_service.limits import MAX_HEADER_BYTES, MAX_URL_BYTES
 from tm_service.params import LANGUAGE_TAG_PATTERN, MAX_ID, TEXT_PATTERN
 from tm_service.review.flags import FLAG_CODES
 from tm_service.review.metrics import METRICS
@@ -50,6 +52,7 @@ _RESPONSE_NAMES = {
     413: "ContentTooLarge",
     414: "URITooLong",
     415: "UnsupportedMediaType",
+    431: "RequestHeaderFieldsTooLarge",
     422: "UnprocessableContent",
     429: "TooManyRequests",
     500: "InternalServerError",
@@ -67,7 +70,7 @@ _BARE_TAG = LANGUAGE_TAG_PATTERN.strip("^$")
 
 def language(default: str | None = None, description: str = "") -> dict:
     """A language tag as clients send them: `fr`, `fr_CA`, `en-GB`."""
-    spec: dict = {"type": "string", "pattern": LANGUAGE_TAG_PATTERN}
+    spec: dict = {"type": "string", "pattern": LANGUAGE_TAG_PATTERN, "maxLength": MAX_TAG_LENGTH}
     if default is not None:
         spec["default"] = default
     if description:
@@ -124,9 +127,9 @@ def answer(status: int, description: str, body_schema: dict | None = None, heade
 
 
 def problems(*codes: int) -> dict:
-    """The error answers an operation gives, by reference; every operation may answer 414 (a
-    request line past gunicorn's limit) and 500."""
-    return {str(code): ref("responses", _RESPONSE_NAMES[code]) for code in sorted({*codes, 414, 500})}
+    """The error answers an operation gives, by reference; every operation may answer 414 (a URL
+    past the limit), 431 (a header past gunicorn's limit) and 500."""
+    return {str(code): ref("responses", _RESPONSE_NAMES[code]) for code in sorted({*codes, 414, 431, 500})}
 
 
 def query_parameter(name: str, description: str, param_schema: dict, *, required: bool = False) -> dict:
@@ -449,8 +452,12 @@ def _components(config: Mapping[str, object], max_query: int) -> dict:
             "ContentTooLarge": {"description": f"The body is over {config['MAX_CONTENT_LENGTH']} bytes "
                                 f"(uploads: {config['MAX_UPLOAD_SIZE']}).",
                                 "content": {PROBLEM_MEDIA_TYPE: {"schema": problem_ref}}},
-            "URITooLong": {"description": "The request line is longer than gunicorn accepts (8,190 bytes).",
+            "URITooLong": {"description": f"The URL is longer than {MAX_URL_BYTES} bytes; send long texts in a "
+                           "POST body.",
                            "content": {PROBLEM_MEDIA_TYPE: {"schema": problem_ref}}},
+            "RequestHeaderFieldsTooLarge": {"description": f"A header is longer than {MAX_HEADER_BYTES} "
+                                            "bytes (gunicorn's limit).",
+                                            "content": {PROBLEM_MEDIA_TYPE: {"schema": problem_ref}}},
             "UnsupportedMediaType": {"description": "The body is not JSON (or, for an import, not multipart).",
                                      "content": {PROBLEM_MEDIA_TYPE: {"schema": problem_ref}}},
             "UnprocessableContent": {"description": "Well formed but against the rules: out of range, too long, "
@@ -550,7 +557,7 @@ def _components(config: Mapping[str, object], max_query: int) -> dict:
             "MemoryList": {"type": "object", "required": ["memories"],
                            "properties": {"memories": {"type": "array", "items": schema("MemorySummary")}}},
             "MemoryCreate": {
-                "type": "object", "required": ["name"],
+                "type": "object", "required": ["name"], "additionalProperties": False,
                 "properties": {
                     "name": {"type": "string", "pattern": MEMORY_NAME_PATTERN},
                     "description": optional({"type": "string", "maxLength": MAX_DESCRIPTION_LENGTH}),
@@ -572,6 +579,7 @@ def _components(config: Mapping[str, object], max_query: int) -> dict:
             },
             "UnitInput": {
                 "type": "object", "required": ["source_lang", "target_lang", "source", "target"],
+                "additionalProperties": False,
                 "properties": {
                     "source_lang": language(), "target_lang": language(),
                     "source": text(MAX_TEXT_LENGTH, stored=True), "target": text(MAX_TEXT_LENGTH, stored=True),
@@ -582,7 +590,7 @@ def _components(config: Mapping[str, object], max_query: int) -> dict:
                 },
             },
             "UnitBatch": {
-                "type": "object", "required": ["units"],
+                "type": "object", "required": ["units"], "additionalProperties": False,
                 "properties": {
                     "units": {"type": "array", "minItems": 1, "maxItems": MAX_UNITS_PER_REQUEST,
                               "items": schema("UnitInput")},
@@ -606,7 +614,7 @@ def _components(config: Mapping[str, object], max_query: int) -> dict:
                 },
             },
             "UnitReplace": {
-                "type": "object", "required": ["source", "target"],
+                "type": "object", "required": ["source", "target"], "additionalProperties": False,
                 "properties": {
                     "source": text(MAX_TEXT_LENGTH, stored=True), "target": text(MAX_TEXT_LENGTH, stored=True),
                     "source_lang": optional(language(description="Default: the unit's.")),
@@ -630,7 +638,7 @@ def _components(config: Mapping[str, object], max_query: int) -> dict:
                                "read": integer, "added": integer, "duplicates": integer, "skipped": integer},
             },
             "AlignRequest": {
-                "type": "object", "required": ["source", "target"],
+                "type": "object", "required": ["source", "target"], "additionalProperties": False,
                 "properties": {
                     "source": text(int(config["MAX_ALIGN_LENGTH"]),
                                    description="The French text (or `source_lang`'s)."),
@@ -661,7 +669,7 @@ def _components(config: Mapping[str, object], max_query: int) -> dict:
                 },
             },
             "ScoreRequest": {
-                "type": "object",
+                "type": "object", "additionalProperties": False,
                 "properties": {
                     "source_lang": optional(language(DEFAULT_SOURCE_LANG)),
                     "target_lang": optional(language(DEFAULT_TARGET_LANG)),

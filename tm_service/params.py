@@ -7,6 +7,7 @@ are clamped, as amaGama clamps `max_candidates` at 30; nothing is silently turne
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping, Sequence
 
 from flask import Request
@@ -21,6 +22,9 @@ LANGUAGE_TAG_PATTERN = r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*$"
 #: tab, newline and carriage return (as `memories.service` checks).
 _ALLOWED = r"[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
 TEXT_PATTERN = rf"^{_ALLOWED}*[^\s\x00-\x08\x0b\x0c\x0e-\x1f\x7f]{_ALLOWED}*$"
+#: JSON's "\ud800" escapes give strings that are not Unicode text: they cannot be encoded, so
+#: cannot be stored or echoed. No text may hold one, nor NUL (PostgreSQL cannot store it).
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 #: Ids are 32-bit in the database; larger ones cannot name anything.
 MAX_ID = 2**31 - 1
 _LONGEST_NUMBER = 40
@@ -82,7 +86,16 @@ class Params:
         if max_length is not None and len(value) > max_length:
             self.fault(name, f"is longer than {max_length} characters ({len(value)})")
             return default
+        problem = text_problem(value)
+        if problem:
+            self.fault(name, problem)
+            return default
         return value
+
+    def only(self, *names: str) -> None:
+        """Refuse fields other than `names` (a JSON body's typo should not pass unnoticed)."""
+        for name in sorted(set(self.source) - set(names), key=str):
+            self.fault(str(name), "is not a known field")
 
     def integer(
         self, name: str, *, default: int | None = None, minimum: int | None = None, clamp_to: int | None = None,
@@ -188,12 +201,46 @@ class Params:
         return number if math.isfinite(number) else None
 
 
+def text_problem(value: str) -> str | None:
+    """Say why `value` cannot be a text of ours (a NUL, a lone surrogate), or return None."""
+    if "\x00" in value:
+        return "holds a NUL character"
+    if _LONE_SURROGATE.search(value):
+        return "is not valid Unicode (it holds a lone surrogate)"
+    return None
+
+
 def json_object(request: Request) -> Params:
-    """Return the request's JSON body as Params; 415 unless it is JSON, 400 unless an object."""
-    body = request.get_json()  # werkzeug answers 415 for another media type, 400 for bad JSON
+    """Return the request's JSON body as Params; 415 unless it is JSON, 400 unless an object
+    of valid Unicode text."""
+    try:
+        body = request.get_json()  # werkzeug answers 415 for another media type, 400 for bad JSON
+    except RecursionError:  # nested deeper than the parser goes: not a body of ours
+        raise InvalidParameters([{"name": "body", "in": "body", "detail": "is nested too deeply"}],
+                                status=400) from None
     if not isinstance(body, dict):
         raise InvalidParameters([{"name": "body", "in": "body", "detail": "must be a JSON object"}], status=400)
+    if _holds_lone_surrogate(body):
+        # Checked once here, keys and values alike, so no later error message can echo one.
+        raise InvalidParameters(
+            [{"name": "body", "in": "body", "detail": "is not valid Unicode (it holds a lone surrogate)"}], status=400
+        )
     return Params(body, "body")
+
+
+def _holds_lone_surrogate(body: object) -> bool:
+    pending = [body]
+    while pending:  # iterative: a deeply nested body must not exhaust the stack here either
+        value = pending.pop()
+        if isinstance(value, str):
+            if _LONE_SURROGATE.search(value):
+                return True
+        elif isinstance(value, dict):
+            pending.extend(value.keys())
+            pending.extend(value.values())
+        elif isinstance(value, list):
+            pending.extend(value)
+    return False
 
 
 def query(request: Request) -> Params:

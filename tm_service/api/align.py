@@ -24,6 +24,7 @@ MAX_TITLE_LENGTH = 300
 
 def align_params(p: params.Params) -> dict:
     max_length = current_app.config["MAX_ALIGN_LENGTH"]
+    p.only("source", "target", "source_lang", "target_lang", "kind", "min_score", "memory", "title")
     values = {
         "source": p.text("source", required=True, max_length=max_length),
         "target": p.text("target", required=True, max_length=max_length),

@@ -34,6 +34,7 @@ def list_memories():
 def create_memory():
     auth.require_write(None)
     p = params.json_object(request)
+    p.only("name", "description", "source_lang", "target_lang")
     values = {
         "name": p.text("name", required=True, max_length=100),
         "description": p.text("description", default="", max_length=MAX_DESCRIPTION_LENGTH, allow_blank=True),

@@ -18,6 +18,8 @@ MAX_SEGMENTS = 5000
 
 def score_params(p: params.Params) -> dict:
     config = current_app.config
+    p.only("source_lang", "target_lang", "memory", "metrics", "min_similarity", "segments", "source_document",
+           "draft_document")
     values = {
         "source_lang": p.language("source_lang", default=DEFAULT_SOURCE_LANG),
         "target_lang": p.language("target_lang", default=DEFAULT_TARGET_LANG),

@@ -40,6 +40,10 @@ def unit_of(unit: Unit, memory_name: str) -> dict:
     }
 
 
+UNIT_FIELDS = ("source_lang", "target_lang", "source", "target", "creator", "document")
+REPLACE_FIELDS = ("source_lang", "target_lang", "source", "target", "changer")
+
+
 def _record(p: params.Params, *, source_lang: str | None = None, target_lang: str | None = None) -> UnitRecord | None:
     """Read one unit's fields; languages default to the given ones (the unit's own, for PUT)."""
     source_lang = p.language("source_lang", default=source_lang, required=True)
@@ -56,6 +60,8 @@ def _record(p: params.Params, *, source_lang: str | None = None, target_lang: st
 def records_and_document(body: params.Params) -> tuple[list[UnitRecord], int | None]:
     """Read a POST body: one unit, or {"units": [...]}; `document` (an id) is the request's."""
     document_id = body.integer("document", minimum=1, maximum=params.MAX_ID)
+    if "units" in body.source:
+        body.only("units", "document")
     items = body.source.get("units") if "units" in body.source else [body.source]
     if not isinstance(items, list) or not items:
         body.fault("units", "must be a non-empty list of unit objects", params.MALFORMED)
@@ -70,6 +76,7 @@ def records_and_document(body: params.Params) -> tuple[list[UnitRecord], int | N
             faults.append((params.MALFORMED, {"name": prefix.rstrip("."), "in": "body", "detail": "must be an object"}))
             continue
         p = params.Params(item, "body")
+        p.only(*UNIT_FIELDS)
         records.append(_record(p))
         if "units" in body.source and item.get("document") is not None:
             p.fault("document", "goes beside units, once for the whole request")
@@ -123,6 +130,7 @@ def get_unit(memory_name: str, unit_id: int):
 def replace_texts(memory_name: str, unit_id: int, body: params.Params) -> Unit:
     """Replace a unit's texts (and languages, if given), keeping its ids, dates and notes."""
     old = transfer.record_of(unit_in(memory_name, unit_id))
+    body.only(*REPLACE_FIELDS)
     edited = _record(body, source_lang=old.source.lang, target_lang=old.target.lang)
     changer = body.text("changer", max_length=MAX_CREATOR_LENGTH, allow_blank=True)
     body.check()

@@ -46,6 +46,8 @@ def lookup_params(p: params.Params, path: params.Params, text: str | None) -> di
     }
     if text is not None and len(text) > max_length:
         path.fault("text", f"is longer than {max_length} characters ({len(text)})")
+    elif text is not None and params.text_problem(text):
+        path.fault("text", params.text_problem(text))
     path.languages_differ("target_lang", values["source_lang"], values["target_lang"])
     p.faults[:0] = path.faults  # one answer lists the path's faults and the query's
     p.check()

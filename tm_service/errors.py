@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from http import HTTPStatus
 
 from flask import Flask, Response, current_app, json
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 from memories.errors import Conflict, InvalidInput, NotFound, TranslationMemoryError
@@ -102,6 +103,20 @@ def _domain_error(error: TranslationMemoryError) -> Response:
     return problem(status, None, str(error), **extra)
 
 
+#: Seconds a client is asked to wait when the database is busy or away.
+BUSY_RETRY_AFTER = 5
+
+
+def _database_unavailable(error: OperationalError) -> Response:
+    """The database is locked past the busy timeout (a long SQLite import) or unreachable:
+    nothing was written, so the client may simply try again."""
+    logger.warning("database unavailable: %s", type(error.orig).__name__)
+    response = problem(503, "Service Unavailable", "The database is busy or unreachable; nothing was changed. "
+                       "Try again shortly.")
+    response.headers["Retry-After"] = str(BUSY_RETRY_AFTER)
+    return response
+
+
 def _unexpected(error: Exception) -> Response:
     logger.exception("unhandled error")
     detail = repr(error) if current_app.debug else "The server failed to answer; the error is logged."
@@ -112,4 +127,5 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(ApiProblem, _api_problem)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(TranslationMemoryError, _domain_error)
+    app.register_error_handler(OperationalError, _database_unavailable)
     app.register_error_handler(Exception, _unexpected)

@@ -56,6 +56,7 @@ _RESPONSE_NAMES = {
     422: "UnprocessableContent",
     429: "TooManyRequests",
     500: "InternalServerError",
+    503: "ServiceUnavailable",
 }
 READ_SECURITY = [{}, {"bearer": []}, {"apiKey": []}]
 WRITE_SECURITY = [{"bearer": []}, {"apiKey": []}]
@@ -128,8 +129,8 @@ def answer(status: int, description: str, body_schema: dict | None = None, heade
 
 def problems(*codes: int) -> dict:
     """The error answers an operation gives, by reference; every operation may answer 414 (a URL
-    past the limit), 431 (a header past gunicorn's limit) and 500."""
-    return {str(code): ref("responses", _RESPONSE_NAMES[code]) for code in sorted({*codes, 414, 431, 500})}
+    past the limit), 431 (a header past gunicorn's limit), 500, and 503 (the database busy or away)."""
+    return {str(code): ref("responses", _RESPONSE_NAMES[code]) for code in sorted({*codes, 414, 431, 500, 503})}
 
 
 def query_parameter(name: str, description: str, param_schema: dict, *, required: bool = False) -> dict:
@@ -469,6 +470,11 @@ def _components(config: Mapping[str, object], max_query: int) -> dict:
                                 "content": {PROBLEM_MEDIA_TYPE: {"schema": problem_ref}}},
             "InternalServerError": {"description": "A fault of ours; logged, with no internals in the answer.",
                                     "content": {PROBLEM_MEDIA_TYPE: {"schema": problem_ref}}},
+            "ServiceUnavailable": {"description": "The database is busy past its timeout or unreachable; "
+                                   "nothing was changed.",
+                                   "headers": {"Retry-After": {"description": "Seconds to wait.",
+                                                               "schema": {"type": "integer", "minimum": 1}}},
+                                   "content": {PROBLEM_MEDIA_TYPE: {"schema": problem_ref}}},
         },
         "schemas": {
             "Problem": {

@@ -66,3 +66,17 @@ def test_sqlite_runs_in_wal_mode_with_busy_timeout(app):
     with app.extensions["tm_engine"].connect() as connection:
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
+
+
+def test_a_busy_database_is_503_with_retry_after(app, client):
+    from sqlalchemy.exc import OperationalError
+
+    @app.get("/busy")
+    def busy():
+        raise OperationalError("INSERT INTO units ...", {}, Exception("database is locked"))
+
+    response = client.get("/busy")
+    assert response.status_code == 503
+    assert response.mimetype == "application/problem+json"
+    assert int(response.headers["Retry-After"]) >= 1
+    assert "INSERT" not in response.get_data(as_text=True)

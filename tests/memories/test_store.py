@@ -135,3 +135,10 @@ def test_delete_memory_removes_everything(session, memory):
     assert session.scalars(select(Unit)).all() == []
     with pytest.raises(NotFound):
         service.delete_memory(session, "news")
+
+
+def test_duplicates_within_one_file_across_batches_are_counted_once(session, memory):
+    units = [record(f"Phrase {i}", f"Sentence {i}") for i in range(1500)]
+    result = service.import_records(session, "news", iter(units + units[:500]))
+    assert (result.read, result.added, result.duplicates) == (2000, 1500, 500)
+    assert repository.count_units(session, memory.id) == 1500

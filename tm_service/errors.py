@@ -15,6 +15,7 @@ from http import HTTPStatus
 
 from flask import Flask, Response, current_app, json
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm.exc import ObjectDeletedError, StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from memories.errors import Conflict, InvalidInput, NotFound, TranslationMemoryError
@@ -117,6 +118,11 @@ def _database_unavailable(error: OperationalError) -> Response:
     return response
 
 
+def _changed_meanwhile(_error: Exception) -> Response:
+    """Another request deleted or rewrote the row between our read and our write."""
+    return problem(409, None, "The unit was changed or deleted by another request meanwhile; read it again.")
+
+
 def _unexpected(error: Exception) -> Response:
     logger.exception("unhandled error")
     detail = repr(error) if current_app.debug else "The server failed to answer; the error is logged."
@@ -128,4 +134,6 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(TranslationMemoryError, _domain_error)
     app.register_error_handler(OperationalError, _database_unavailable)
+    app.register_error_handler(StaleDataError, _changed_meanwhile)
+    app.register_error_handler(ObjectDeletedError, _changed_meanwhile)
     app.register_error_handler(Exception, _unexpected)

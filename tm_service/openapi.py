@@ -318,7 +318,7 @@ def _paths(config: Mapping[str, object], max_query: int) -> dict:
                  **problems(400, 401, 403, 404, 409, 413, 415, 422, 429)},
                 body=json_body(schema("UnitReplace")), security=WRITE_SECURITY),
             "delete": operation("deleteUnit", "Delete a unit.", "memories",
-                                {"204": {"description": "Deleted."}, **problems(401, 403, 404, 429)},
+                                {"204": {"description": "Deleted."}, **problems(401, 403, 404, 409, 429)},
                                 security=WRITE_SECURITY),
         },
         f"{API_PREFIX}/memories/{{memory_name}}/import": {

@@ -80,3 +80,16 @@ def test_a_busy_database_is_503_with_retry_after(app, client):
     assert response.mimetype == "application/problem+json"
     assert int(response.headers["Retry-After"]) >= 1
     assert "INSERT" not in response.get_data(as_text=True)
+
+
+def test_a_row_changed_meanwhile_is_409(app, client):
+    from sqlalchemy.orm.exc import StaleDataError
+
+    @app.get("/raced")
+    def raced():
+        raise StaleDataError("UPDATE statement on table 'units' expected to update 1 row(s); 0 were matched.")
+
+    response = client.get("/raced")
+    assert response.status_code == 409
+    assert response.mimetype == "application/problem+json"
+    assert "UPDATE" not in response.get_data(as_text=True)

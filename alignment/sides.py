@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from alignment.sparse import SparseRows
+from alignment.sparse import SparseRows, gathered
 from alignment.tokens import WORD, cognate_key, month_key, name_key, numbers, punctuation
 
 
@@ -39,12 +39,7 @@ class TokenRows:
 
     def gather(self, rows: np.ndarray) -> TokenRows:
         """The given rows, in that order (rows may repeat)."""
-        rows = np.asarray(rows, dtype=np.int64)
-        starts = self.indptr[rows]
-        lengths = self.indptr[rows + 1] - starts
-        indptr = np.zeros(len(rows) + 1, dtype=np.int64)
-        np.cumsum(lengths, out=indptr[1:])
-        positions = np.repeat(starts - indptr[:-1], lengths) + np.arange(int(indptr[-1]))
+        indptr, positions = gathered(self.indptr, rows)
         return TokenRows(indptr, self.ids[positions])
 
     def regrouped(self, groups: np.ndarray) -> TokenRows:

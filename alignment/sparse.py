@@ -70,12 +70,7 @@ class SparseRows:
 
     def gather_rows(self, rows: np.ndarray) -> SparseRows:
         """The given rows, in that order (rows may repeat)."""
-        rows = np.asarray(rows, dtype=np.int64)
-        starts = self.indptr[rows]
-        lengths = self.indptr[rows + 1] - starts
-        indptr = np.zeros(len(rows) + 1, dtype=np.int64)
-        np.cumsum(lengths, out=indptr[1:])
-        positions = np.repeat(starts - indptr[:-1], lengths) + np.arange(int(indptr[-1]))
+        indptr, positions = gathered(self.indptr, rows)
         return SparseRows(indptr, self.columns[positions], self.values[positions], self.column_count)
 
     def row_dots(self, other: SparseRows) -> np.ndarray:
@@ -148,3 +143,14 @@ class SparseRows:
             entry_rows[expanded], table.columns[positions],
             self.values[expanded] * table.values[positions], self.row_count, table.column_count,
         )
+
+
+def gathered(indptr: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Pick rows of a compressed-row layout: the new row pointer and the positions to take."""
+    rows = np.asarray(rows, dtype=np.int64)
+    starts = indptr[rows]
+    lengths = indptr[rows + 1] - starts
+    new_indptr = np.zeros(len(rows) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=new_indptr[1:])
+    positions = np.repeat(starts - new_indptr[:-1], lengths) + np.arange(int(new_indptr[-1]))
+    return new_indptr, positions

@@ -115,9 +115,7 @@ def add_units(
             unit_row(memory, record, now, document_id=document.id if document else None)
             for record in records
         ]
-        watermark = changes.unit_watermark(session)  # matching: new units get ids above this
-        _insert_ignoring_duplicates(session, rows)
-        changes.record_new_units(session, memory.id, watermark=watermark)  # matching
+        _insert_new_units(session, memory.id, rows)
         hashes = [row["content_hash"] for row in rows]
         ids_by_hash = dict(
             session.execute(
@@ -146,7 +144,7 @@ def import_records(
         watermark = changes.unit_watermark(session)  # matching: new units get ids above this
         rows = (unit_row(memory, record, now) for record in records)
         read, inserted = _insert_pipelined(session, iter(lambda: list(islice(rows, INSERT_BATCH)), []))
-        added = _added(session, memory.id, inserted)
+        added = _added(session, memory.id, inserted, watermark=watermark)
         changes.record_new_units(session, memory.id, watermark=watermark)  # matching
     result = ImportResult(read=read, added=added, duplicates=read - added, skipped=skipped())
     logger.info("imported into memory %s: %s", memory.id, result)
@@ -355,20 +353,30 @@ def _insert_ignoring_duplicates(session: Session, rows: list[dict]) -> int:
     return 0
 
 
-def _added(session: Session, memory_id: int, counted: int) -> int:
+def _insert_new_units(session: Session, memory_id: int, rows: list[dict]) -> int:
+    """Insert rows, log them for every worker's match index, and return how many were new."""
+    watermark = changes.unit_watermark(session)  # matching: new units get ids above this
+    added = _added(session, memory_id, _insert_ignoring_duplicates(session, rows), watermark=watermark)
+    changes.record_new_units(session, memory_id, watermark=watermark)  # matching
+    return added
+
+
+def _added(session: Session, memory_id: int, counted: int, *, watermark: int) -> int:
     """Return how many units this transaction added to the memory.
 
     SQLite counted them batch by batch (RETURNING); on PostgreSQL the rows a transaction wrote
     carry its id in `xmin`, which leaves out units a concurrent import committed meanwhile.
+    Only ids above `watermark` (the highest id before the insert) are read, so the count walks
+    the new rows, not the whole memory.
     """
     if session.get_bind().dialect.name != "postgresql":
         return counted
     return session.scalar(
         text(
-            "SELECT count(*) FROM units WHERE memory_id = :memory_id "
+            "SELECT count(*) FROM units WHERE id > :watermark AND memory_id = :memory_id "
             "AND xmin::text::bigint = txid_current() % 4294967296"
         ),
-        {"memory_id": memory_id},
+        {"memory_id": memory_id, "watermark": watermark},
     )
 
 
@@ -428,9 +436,7 @@ def store_release(
             )
             for position, pair in enumerate(pairs)
         ]
-        watermark = changes.unit_watermark(session)  # matching: new units get ids above this
-        added = _added(session, memory.id, _insert_ignoring_duplicates(session, rows))
-        changes.record_new_units(session, memory.id, watermark=watermark)  # matching
+        added = _insert_new_units(session, memory.id, rows)
     return ImportResult(read=len(rows), added=added, duplicates=len(rows) - added)
 
 

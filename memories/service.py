@@ -401,20 +401,26 @@ def store_release(
     pairs: Iterable[AlignedPair],
     published_on: datetime | None = None,
     creator: str | None = None,
+    source_lang: str | None = None,
+    target_lang: str | None = None,
 ) -> ImportResult | None:
     """Store one parallel release and its aligned pairs, or return None if it is stored already.
 
-    The release's two checksums identify it, so ingesting a folder twice adds nothing.
+    The release's two checksums identify it, so ingesting a folder twice adds nothing. The
+    languages default to the memory's pair; a release in the reverse direction is stored
+    oriented to the memory, like any unit.
     """
     with unit_of_work(session):
         memory = repository.memory_by_name(session, memory_name)
+        source_lang, target_lang = source_lang or memory.source_lang, target_lang or memory.target_lang
+        source_side, target_side = _oriented(memory, Segment(source_lang, source_text), Segment(target_lang, target_text))
         document, is_new = add_document(
             session,
             memory,
             title=title,
             origin=origin,
-            source_text=source_text,
-            target_text=target_text,
+            source_text=source_side.text,
+            target_text=target_side.text,
             published_on=published_on,
         )
         if not is_new:
@@ -424,8 +430,8 @@ def store_release(
             unit_row(
                 memory,
                 UnitRecord(
-                    source=Segment(memory.source_lang, pair.source),
-                    target=Segment(memory.target_lang, pair.target),
+                    source=Segment(source_lang, pair.source),
+                    target=Segment(target_lang, pair.target),
                     origin="aligner",
                     alignment_score=pair.score,
                     creator=creator,

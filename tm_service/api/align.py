@@ -8,9 +8,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, request
 
 import alignment
-from memories import repository, service
-from memories.errors import InvalidInput
-from memories.languages import same_language
+from memories import service
 from tm_service import auth, params
 from tm_service.api import API_PREFIX
 from tm_service.db import get_session
@@ -43,7 +41,6 @@ def align_params(p: params.Params) -> dict:
 def align_and_store(source: str, target: str, *, source_lang: str, target_lang: str, kind: str,
                     min_score: float, memory: str | None, title: str) -> dict:
     """Align the two texts; with `memory`, store the pairs as one document of it."""
-    reversed_memory = memory is not None and _runs_reversed(memory, source_lang, target_lang)
     [result] = align_texts([(source, target)], source_lang=source_lang, target_lang=target_lang, kind=kind,
                            min_score=min_score)
     answer = {
@@ -55,24 +52,12 @@ def align_and_store(source: str, target: str, *, source_lang: str, target_lang: 
     }
     if memory is None:
         return answer
-    texts, pairs = (source, target), result.pairs
-    if reversed_memory:
-        texts, pairs = (target, source), [service.AlignedPair(p.target, p.source, p.score) for p in pairs]
     report = service.store_release(get_session(), memory, title=title or result.title, origin=ALIGN_ORIGIN,
-                                   source_text=texts[0], target_text=texts[1], pairs=pairs)
+                                   source_text=source, target_text=target, pairs=result.pairs,
+                                   source_lang=source_lang, target_lang=target_lang)
     answer["stored"] = {"memory": memory, "already_stored": report is None,
                         "added": report.added if report else 0, "duplicates": report.duplicates if report else 0}
     return answer
-
-
-def _runs_reversed(memory_name: str, source_lang: str, target_lang: str) -> bool:
-    """Tell whether the memory pairs the two languages the other way round; 422 if it pairs others."""
-    memory = repository.memory_by_name(get_session(), memory_name)
-    if same_language(memory.source_lang, source_lang) and same_language(memory.target_lang, target_lang):
-        return False
-    if same_language(memory.source_lang, target_lang) and same_language(memory.target_lang, source_lang):
-        return True
-    raise InvalidInput(f"memory {memory_name!r} pairs {memory.source_lang} with {memory.target_lang}")
 
 
 @blueprint.post("/align")

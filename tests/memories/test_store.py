@@ -142,3 +142,16 @@ def test_duplicates_within_one_file_across_batches_are_counted_once(session, mem
     result = service.import_records(session, "news", iter(units + units[:500]))
     assert (result.read, result.added, result.duplicates) == (2000, 1500, 500)
     assert repository.count_units(session, memory.id) == 1500
+
+
+def test_a_release_in_the_reverse_direction_is_stored_oriented(session, memory):
+    pairs = [service.AlignedPair("One.", "Un.", 0.9)]
+    arguments = dict(title="T", origin="t", source_text="One.", target_text="Un.", pairs=pairs,
+                     source_lang="en", target_lang="fr")
+    assert service.store_release(session, "news", **arguments).added == 1
+    [unit] = session.scalars(select(Unit)).all()
+    assert (unit.source_lang, unit.source_text, unit.target_text) == ("fr", "Un.", "One.")
+    forward = dict(arguments, source_text="Un.", target_text="One.", source_lang="fr", target_lang="en")
+    assert service.store_release(session, "news", **forward) is None  # the same release, already stored
+    with pytest.raises(InvalidInput, match="do not match"):
+        service.store_release(session, "news", **dict(arguments, source_lang="de"))

@@ -21,9 +21,11 @@ serving.install()
 
 
 def post_worker_init(worker):
-    """Build this worker's match index as it starts, in the background, not on its first query."""
+    """Open this worker's view of the match index as it starts (the shared files, mapped: under a
+    second when they are current) and keep it current in the background. In a thread, so that a
+    missing index being built cannot hold the worker past its heartbeat timeout."""
     import threading
 
     matcher = worker.wsgi.extensions.get("tm_matcher")
     if matcher is not None:
-        threading.Thread(target=matcher.build, name="tm-index-build", daemon=True).start()
+        threading.Thread(target=matcher.start, name="tm-index-open", daemon=True).start()

@@ -55,3 +55,52 @@ def peak_rss_megabytes() -> float:
             if line.startswith("VmHWM:"):
                 return int(line.split()[1]) / 1024
     return float("nan")
+
+
+def smaps_rollup(pid: int | str = "self") -> dict[str, int]:
+    """Return the memory totals of /proc/PID/smaps_rollup in KiB (Rss, Pss, Private_Clean, ...)."""
+    totals: dict[str, int] = {}
+    with open(f"/proc/{pid}/smaps_rollup") as rollup:
+        for line in rollup:
+            name, _, rest = line.partition(":")
+            fields = rest.split()
+            if len(fields) == 2 and fields[1] == "kB":
+                totals[name] = int(fields[0])
+    return totals
+
+
+def private_mebibytes(pid: int | str = "self") -> float:
+    """Return a process's private memory in MiB: Private_Clean + Private_Dirty (Linux).
+
+    Pages of a file that several processes map (a shared index) count as shared, not private.
+    """
+    totals = smaps_rollup(pid)
+    return (totals.get("Private_Clean", 0) + totals.get("Private_Dirty", 0)) / 1024
+
+
+def child_pids(pid: int) -> list[int]:
+    """Return the ids of a process's children, from /proc/PID/task/*/children (Linux)."""
+    children: list[int] = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            children.extend(int(child) for child in (task / "children").read_text().split())
+        except OSError:  # the thread ended while we looked
+            continue
+    return sorted(set(children))
+
+
+def disk_usage_bytes(folder: Path) -> int:
+    """Return the bytes a folder's files take on disk, as `du` counts them (allocated blocks)."""
+    return sum(path.stat().st_blocks * 512 for path in folder.rglob("*") if path.is_file())
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    """Return the nearest-rank percentile of `values` (`fraction` in [0, 1]); NaN when empty.
+
+    >>> percentile([1.0, 2.0, 3.0, 4.0], 0.5)
+    3.0
+    """
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]

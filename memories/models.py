@@ -126,6 +126,9 @@ class MatchingState(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     version: Mapped[int] = mapped_column(BigInteger, default=0)
     pruned_through: Mapped[int] = mapped_column(BigInteger, default=0)
+    # Set once by migration 0004: index files record it, so files built from another
+    # database (or from this one before its schema was recreated) are never trusted.
+    database_id: Mapped[str | None] = mapped_column(String(32))
 
 
 class UnitChange(Base):

@@ -30,6 +30,9 @@ DEFAULTS: dict[str, object] = {
     "TMSERVER_CACHE_SECONDS": 60,
     # Log level of the service's own loggers.
     "LOG_LEVEL": "WARNING",
+    # Folder of the match index files every worker maps; None: beside a SQLite database file
+    # (FILE.index), else in the instance folder. An in-memory SQLite database keeps the index in memory.
+    "INDEX_DIR": None,
 }
 
 # One line per setting for the README and `tm settings`.
@@ -50,4 +53,7 @@ DESCRIPTIONS: dict[str, str] = {
     "WRITE_BURST": "writes a key may make at once before the rate applies (default 30)",
     "TMSERVER_CACHE_SECONDS": "max-age of the tmserver answers' Cache-Control (default 60)",
     "LOG_LEVEL": "log level of the service's loggers (default WARNING)",
+    "INDEX_DIR": "folder of the shared, memory-mapped match index files (default: beside a SQLite database "
+    "file as FILE.index, otherwise index/ in the instance folder); `tm import`, `tm ingest` and "
+    "`tm index build` keep it current, and workers refresh from the change log",
 }

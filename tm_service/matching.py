@@ -1,20 +1,54 @@
-"""The matcher of this worker process: one per app, its index built from the database on first use."""
+"""The matcher of this worker process, over the index files shared by every worker of the machine."""
 from __future__ import annotations
 
-from flask import Flask, current_app
+import hashlib
+import os
+from pathlib import Path
 
-from memories.matching import Match, Matcher
+from flask import Flask, current_app
+from sqlalchemy.engine import make_url
+
+from memories.matching import Match, Matcher, store
 from tm_service.db import get_session
 
 
 def init_app(app: Flask) -> None:
-    # Cheap to create: the index is built by the first query (or `Matcher.build()`), in the
-    # worker process that will use it, never in a parent that forks.
-    app.extensions["tm_matcher"] = Matcher(app.extensions["tm_sessions"])
+    # Cheap to create: the index is opened by `Matcher.start()` (gunicorn.conf.py, as each worker
+    # starts) or by the first query, in the process that uses it, never in a parent that forks.
+    app.extensions["tm_matcher"] = Matcher(app.extensions["tm_sessions"], index_dir=index_dir(app))
+
+
+def index_dir(app: Flask) -> Path | None:
+    """Where the index files live: INDEX_DIR, or beside a SQLite database file, or in the
+    instance folder (one folder per database URL); None for an in-memory database."""
+    if app.config["INDEX_DIR"]:
+        return Path(app.config["INDEX_DIR"])
+    url = make_url(app.config["DATABASE_URL"])
+    if url.get_backend_name() == "sqlite":
+        if url.database in (None, "", ":memory:"):
+            return None
+        return Path(url.database + ".index")
+    name = hashlib.sha256(url.render_as_string(hide_password=True).encode()).hexdigest()[:12]
+    return Path(app.instance_path) / f"index-{name}"
 
 
 def get_matcher() -> Matcher:
     return current_app.extensions["tm_matcher"]
+
+
+def update_index() -> store.Summary | None:
+    """Bring the index files up to the database (after an import); None when in memory."""
+    folder = get_matcher().index.folder
+    if folder is None:
+        return None
+    return store.update(get_session(), folder, jobs=os.cpu_count())
+
+
+def rebuild_index() -> store.Summary | None:
+    folder = get_matcher().index.folder
+    if folder is None:
+        return None
+    return store.update(get_session(), folder, full=True, jobs=os.cpu_count())
 
 
 def suggest(
@@ -26,6 +60,7 @@ def suggest(
     min_similarity: float,
     limit: int,
     context: str | None = None,
+    order: str = "similarity",
 ) -> list[Match]:
     """Return the stored units closest to `query`, best first (see `Matcher.suggest`)."""
     return get_matcher().suggest(
@@ -37,4 +72,5 @@ def suggest(
         min_similarity=min_similarity,
         limit=limit,
         context=context,
+        order=order,
     )

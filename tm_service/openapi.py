@@ -15,7 +15,7 @@ from flask import Blueprint, Flask, Response, current_app
 import alignment
 from memories import transfer
 from memories.languages import MAX_TAG_LENGTH
-from memories.matching import BANDS, BELOW_BANDS, DEFAULT_LIMIT, DEFAULT_MIN_SIMILARITY, MAX_LIMIT
+from memories.matching import BANDS, BELOW_BANDS, BY_SIMILARITY, DEFAULT_LIMIT, DEFAULT_MIN_SIMILARITY, MAX_LIMIT, ORDERS
 from memories.matching.concordance import MAX_PHRASE_LENGTH
 from memories.models import ORIGINS
 from memories.service import DEFAULT_SOURCE_LANG, DEFAULT_TARGET_LANG, MAX_TEXT_LENGTH
@@ -222,6 +222,10 @@ def _lookup_parameters(max_query: int) -> list[dict]:
                         {"type": "integer", "minimum": 1, "default": DEFAULT_LIMIT}),
         query_parameter("context", "The sentence before `q`: an identical match that follows it in its "
                         "document scores 101.", {"type": "string", "maxLength": max_query}),
+        query_parameter("order", "`similarity` (the default) ranks by the word-level similarity; `quality` "
+                        "keeps the matches whose character-level quality reaches `min_similarity` and ranks by "
+                        "it, as the tmserver route does. Either is exactly what a scan of every unit returns.",
+                        {"type": "string", "enum": list(ORDERS), "default": BY_SIMILARITY}),
     ]
 
 
@@ -234,7 +238,8 @@ def _paths(config: Mapping[str, object], max_query: int) -> dict:
         path_parameter("target_lang", "Target language.", language()),
     ]
     tmserver_query = [
-        query_parameter("min_similarity", "The lowest similarity returned.",
+        query_parameter("min_similarity", "The lowest `quality` returned (the character-level score amaGama "
+                        "reports); candidates come best quality first, ties by `rank`.",
                         {"type": "number", "minimum": 0, "maximum": 100, "default": DEFAULT_MIN_SIMILARITY}),
         query_parameter("max_candidates", f"Most candidates; clamped to {MAX_CANDIDATES}.",
                         {"type": "integer", "minimum": 1, "default": DEFAULT_LIMIT}),
@@ -524,10 +529,11 @@ def _components(config: Mapping[str, object], max_query: int) -> dict:
             "SuggestResult": {
                 "type": "object",
                 "required": ["query", "source_lang", "target_lang", "memory", "min_similarity", "limit", "context",
-                             "signature", "matches"],
+                             "order", "signature", "matches"],
                 "properties": {
                     "query": string, "source_lang": string, "target_lang": string, "memory": nullable("string"),
                     "min_similarity": number, "limit": integer, "context": nullable("string"),
+                    "order": {"type": "string", "enum": list(ORDERS)},
                     "signature": {"type": "string", "description": "The settings behind every score."},
                     "matches": {"type": "array", "items": schema("Match")},
                 },

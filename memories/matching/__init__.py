@@ -14,9 +14,12 @@ from memories.matching.concordance import (
 )
 from memories.matching.diff import DiffSpan
 from memories.matching.matcher import (
+    BY_QUALITY,
+    BY_SIMILARITY,
     DEFAULT_LIMIT,
     DEFAULT_MIN_SIMILARITY,
     MAX_LIMIT,
+    ORDERS,
     DocumentRef,
     ExhaustiveMatcher,
     Match,
@@ -27,6 +30,9 @@ from memories.matching.scores import BANDS, BELOW_BANDS, SIGNATURE, band, qualit
 
 __all__ = [
     "BANDS",
+    "BY_QUALITY",
+    "BY_SIMILARITY",
+    "ORDERS",
     "BELOW_BANDS",
     "DEFAULT_LIMIT",
     "DEFAULT_MIN_SIMILARITY",

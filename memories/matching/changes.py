@@ -39,6 +39,7 @@ class Change:
 class State:
     version: int
     pruned_through: int
+    database_id: str | None = None
 
 
 def unit_watermark(session: Session) -> int:
@@ -81,9 +82,11 @@ def _record(session: Session, memory_id: int, first: int | None, last: int | Non
 def current(session: Session) -> State:
     """Return the version a reader can see now, and how far the log has been pruned."""
     row = session.execute(
-        select(MatchingState.version, MatchingState.pruned_through).where(MatchingState.id == STATE_ID)
+        select(MatchingState.version, MatchingState.pruned_through, MatchingState.database_id).where(
+            MatchingState.id == STATE_ID
+        )
     ).one()
-    return State(row[0], row[1])
+    return State(row[0], row[1], row[2])
 
 
 def since(session: Session, version: int, upto: int) -> list[Change]:

@@ -1,21 +1,27 @@
-"""The fuzzy matcher: one per worker process, an index built from the database and kept current.
+"""The fuzzy matcher: one per worker process, over this process's view of the shared index.
 
-`Matcher.suggest` finds candidates in the in-memory index (`index.Partition.search`: every
-unit side whose word score reaches `min_similarity`, best first), reads the best of them from
-the database and scores them exactly (`scores.compare`), reading more until no unread
-candidate could still enter the top `limit`. Before each call it polls the change log
-(`changes`), so a unit written through `memories.service` by any process is matched on the
-very next call. `ExhaustiveMatcher` replaces the index by a scan of every unit: the naive
-reference the tests compare the matcher with.
+`Matcher.suggest` ranks by one of two scores, each exactly:
+
+- by similarity (the default), it finds candidates by word score (`word_search`: every unit
+  side whose word score, an upper bound of similarity, reaches `min_similarity`, best first),
+  reads the best of them from the database and scores them exactly (`scores.compare`), reading
+  more until no unread candidate could still enter the top `limit`;
+- by quality (`order="quality"`, what tmserver and MyMemory clients read), it finds the sides
+  whose character-level quality reaches `min_similarity` (`quality_search`, a q-gram count
+  filter), then reads and orders the best `limit` and their ties.
+
+Before each call it looks at the change log (`changes`), so a unit written through
+`memories.service` by any process is matched on the next call, or within a refresh period for
+large imports (`live`). `ExhaustiveMatcher` replaces the index by a scan of every unit: the
+naive reference the tests compare the matcher with.
 """
 from __future__ import annotations
 
 import logging
-import threading
-import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 from sqlalchemy import Engine, and_, bindparam, or_, select
@@ -24,12 +30,14 @@ from sqlalchemy.orm import Session, sessionmaker
 from memories import repository
 from memories.errors import InvalidInput
 from memories.languages import normalise_tag, primary_language
-from memories.matching import changes
+from memories.matching import quality_search, word_search
 from memories.matching.diff import DiffSpan, diff
-from memories.matching.index import SOURCE_SIDE, TARGET_SIDE, Candidates, Partition, Vocabulary
+from memories.matching.live import LiveIndex
 from memories.matching.repair import Repair, repair
 from memories.matching.scores import IDENTICAL, IN_CONTEXT, SIGNATURE, band, compare, quality
-from memories.matching.tokens import PUNCTUATION, keys, prepare, tokenize
+from memories.matching.segment import SOURCE_SIDE, TARGET_SIDE, term_hashes
+from memories.matching.tokens import PUNCTUATION, prepare, tokenize
+from memories.matching.word_search import Candidates
 from memories.models import Document, Memory, Unit
 from memories.normalise import normalise_text
 
@@ -45,7 +53,8 @@ FIRST_READ = 16
 MAX_READ = 512
 #: Similarities are rounded to two decimals, which may lift one by this much above its bound.
 ROUNDING = 0.005
-BUILD_BATCH = 5_000
+BY_SIMILARITY, BY_QUALITY = "similarity", "quality"
+ORDERS = (BY_SIMILARITY, BY_QUALITY)
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +129,9 @@ class _Scored:
     def sort_key(self):
         return (-self.similarity, -self.quality, -self.unit_id)
 
+    def quality_key(self):
+        return (-self.quality, -self.similarity, -self.unit_id)
+
 
 _ROW_COLUMNS = (
     Unit.id,
@@ -159,96 +171,45 @@ def _primary(tag: str) -> str:
 
 
 class Matcher:
-    """Fuzzy matches and concordance over every memory, from a per-process index.
+    """Fuzzy matches and concordance over every memory, from this process's view of the index.
 
     Create one per worker process and share it between threads. `bind` (an Engine or a
-    sessionmaker) is used to build the index on first use or by `build()`; queries read
-    through the session they are given.
+    sessionmaker) opens the sessions the index is built and refreshed with; queries read
+    through the session they are given. With `index_dir`, the index lives in files there,
+    shared by every process of the machine (`store`, `live`); without, in memory.
     """
 
     #: Candidates read from the database at most per query (None: no limit).
     max_read: int | None = MAX_READ
 
-    def __init__(self, bind: Engine | sessionmaker) -> None:
+    def __init__(self, bind: Engine | sessionmaker, index_dir: Path | str | None = None) -> None:
         self._session_factory = bind if isinstance(bind, sessionmaker) else sessionmaker(bind=bind)
-        self._lock = threading.RLock()
-        self._vocabulary = Vocabulary()
-        self._partitions: dict[tuple[str, str], Partition] = {}
-        self._version: int | None = None
-        self.build_seconds: float | None = None
+        self.index = LiveIndex(self._session_factory, Path(index_dir) if index_dir is not None else None)
 
     # -- the index -----------------------------------------------------------------------
 
     def build(self) -> None:
-        """Build the index from the database, replacing any there was."""
-        with self._lock, self._session_factory() as session:
-            started = time.perf_counter()
-            self._vocabulary = Vocabulary()
-            self._partitions = {}
-            state = changes.current(session)
-            statement = select(
-                Unit.id, Unit.memory_id, Unit.source_lang, Unit.source_text, Unit.target_lang, Unit.target_text
-            ).order_by(Unit.id)
-            count = 0
-            result = session.execute(statement, execution_options={"yield_per": BUILD_BATCH})
-            for row in result:
-                self._add_unit(*row)
-                count += 1
-            session.rollback()
-            for partition in self._partitions.values():
-                partition.seal()
-            self._version = state.version
-            self.build_seconds = time.perf_counter() - started
-            logger.info("built the matching index: %s units in %.1f s", count, self.build_seconds)
+        """Build the index from the database, replacing any there was (the files too)."""
+        self.index.build()
 
-    def refresh(self, session: Session) -> None:
-        """Bring the index up to the database's version, re-reading the units that changed."""
-        with self._lock:
-            if self._version is None:
-                self.build()
-            state = changes.current(session)
-            if state.version <= self._version:  # nothing new, or a reader with an older snapshot
-                return
-            if state.pruned_through > self._version:
-                logger.info("matching index is behind the pruned change log; rebuilding")
-                self.build()
-                return
-            for change in changes.since(session, self._version, state.version):
-                self._apply(session, change)
-            for partition in self._partitions.values():
-                partition.seal()
-            self._version = state.version
+    def open(self) -> None:
+        """Open the index now (map the files, or build them), rather than on the first query."""
+        with self._session_factory() as session:
+            self.index.current(session)
 
-    def _apply(self, session: Session, change: changes.Change) -> None:
-        for partition in self._partitions.values():
-            partition.remove_units(change.memory_id, change.first_unit_id, change.last_unit_id)
-        condition = Unit.memory_id == change.memory_id
-        if not change.whole_memory:
-            condition = and_(condition, Unit.id.between(change.first_unit_id, change.last_unit_id))
-        rows = session.execute(
-            select(Unit.id, Unit.memory_id, Unit.source_lang, Unit.source_text, Unit.target_lang, Unit.target_text)
-            .where(condition)
-            .order_by(Unit.id)
-        )
-        for row in rows:
-            self._add_unit(*row)
+    def start(self) -> None:
+        """Open the index and keep it current in a background thread (one per worker)."""
+        self.open()
+        self.index.start()
 
-    def _add_unit(self, unit_id, memory_id, source_lang, source_text, target_lang, target_text) -> None:
-        source_primary, target_primary = _primary(source_lang), _primary(target_lang)
-        for side, lang, other, text in (
-            (SOURCE_SIDE, source_primary, target_primary, source_text),
-            (TARGET_SIDE, target_primary, source_primary, target_text),
-        ):
-            partition = self._partitions.get((lang, other))
-            if partition is None:
-                partition = self._partitions[(lang, other)] = Partition(self._vocabulary)
-            words, value_terms = keys(prepare(text), lang)
-            partition.add(unit_id, memory_id, side, words, value_terms)
+    @property
+    def build_seconds(self) -> float | None:
+        return self.index.opened_seconds
 
     def size(self) -> int:
         """Count the live unit sides in the index."""
-        with self._lock:
-            return sum(int(p.alive.view().sum()) for p in self._partitions.values())
+        with self._session_factory() as session:
+            return self.index.current(session).size()
 
     # -- suggestions ---------------------------------------------------------------------
 
@@ -263,6 +224,7 @@ class Matcher:
         min_similarity: float = DEFAULT_MIN_SIMILARITY,
         limit: int = DEFAULT_LIMIT,
         context: str | None = None,
+        order: str = BY_SIMILARITY,
     ) -> list[Match]:
         """Return the stored units closest to `query`, best first.
 
@@ -274,6 +236,10 @@ class Matcher:
             limit: how many matches at most, clamped to [1, MAX_LIMIT].
             context: the sentence before `query`; an identical match whose previous unit in
                 its document has that source becomes an in-context match (101).
+            order: "similarity" ranks by similarity (ties by quality, then newest unit);
+                "quality" keeps the units whose `quality` reaches `min_similarity` and ranks
+                by quality (ties by similarity, then newest), as amaGama's clients expect.
+                Both are exactly what an exhaustive scan of every unit would return.
 
         Raises InvalidInput for an empty or overlong query, a bad language tag or
         min_similarity, and NotFound for an unknown memory.
@@ -281,15 +247,20 @@ class Matcher:
         prepared, source_lang, target_lang, limit = self._check(query, source_lang, target_lang, min_similarity, limit)
         if context is not None and not isinstance(context, str):
             raise InvalidInput("context must be a string")
+        if order not in ORDERS:
+            raise InvalidInput(f"order must be one of {', '.join(ORDERS)}")
         memory_id = repository.memory_by_name(session, memory).id if memory is not None else None
         tokens = tokenize(prepared, source_lang)
-        words = [token.key for token in tokens if token.kind != PUNCTUATION]
-        candidates = self._candidates(
-            session, (_primary(source_lang), _primary(target_lang)), words, float(min_similarity), memory_id, limit
-        )
-        scored = self._score(
-            session, query, prepared, tokens, source_lang, candidates, float(min_similarity), limit, context
-        )
+        direction = (_primary(source_lang), _primary(target_lang))
+        if order == BY_QUALITY:
+            found = self._quality_candidates(session, direction, query, float(min_similarity), memory_id, limit)
+            scored = self._score_by_quality(session, query, prepared, tokens, source_lang, found, float(min_similarity), limit, context)
+        else:
+            words = [token.key for token in tokens if token.kind != PUNCTUATION]
+            candidates = self._candidates(session, direction, words, float(min_similarity), memory_id, limit)
+            scored = self._score(
+                session, query, prepared, tokens, source_lang, candidates, float(min_similarity), limit, context
+            )
         return [self._match(item, prepared, target_lang) for item in scored]
 
     def _check(self, query, source_lang, target_lang, min_similarity, limit):
@@ -319,15 +290,44 @@ class Matcher:
     ) -> Candidates:
         """Return the unit sides that may reach `min_similarity` and enter the best `limit`,
         best bound first (the hook `ExhaustiveMatcher` replaces)."""
-        with self._lock:
-            self.refresh(session)
-            partition = self._partitions.get(direction)
-            if partition is None:
-                return Candidates(*(np.zeros(0, dtype=np.int64) for _ in range(4)))
-            query_key = self._vocabulary.lookup(words)
-            return partition.search(
-                query_key, min_similarity=max(0.0, min_similarity - ROUNDING), memory_id=memory_id, limit=limit
-            )
+        parts = self.index.current(session).searchable(direction)
+        return word_search.search(
+            parts, term_hashes(words), min_similarity=max(0.0, min_similarity - ROUNDING), memory_id=memory_id, limit=limit
+        )
+
+    def _quality_candidates(self, session, direction, query, min_quality, memory_id, limit) -> list[quality_search.Found]:
+        """Return the unit sides whose quality reaches `min_quality`, at least the best
+        `limit` and their ties, best first (the hook `ExhaustiveMatcher` replaces)."""
+        parts = self.index.current(session).searchable(direction)
+        return quality_search.search(parts, query, min_quality=min_quality, memory_id=memory_id, limit=limit)
+
+    def _score_by_quality(self, session, query, prepared, tokens, source_lang, found, min_quality, limit, context):
+        """Read the found sides, score them exactly, keep the best `limit` by quality."""
+        scored: list[_Scored] = []
+        position = 0
+        while position < len(found) and len(scored) < limit:
+            # Everything tied with the last one needed is read, so ties order by similarity.
+            stop = min(len(found), position + limit - len(scored))
+            while stop < len(found) and found[stop].quality >= found[stop - 1].quality - quality_search.EPSILON:
+                stop += 1
+            chunk = found[position:stop]
+            position = stop
+            rows = {row.id: row for row in _rows_of(session, {item.unit_id for item in chunk})}
+            for item in chunk:
+                row = rows.get(item.unit_id)
+                if row is None:  # deleted since the index saw it
+                    continue
+                text = row.source_text if item.side == SOURCE_SIDE else row.target_text
+                exact = quality(query, text)
+                if exact < min_quality:  # changed since the index saw it
+                    continue
+                source = prepare(text)
+                comparison = compare(prepared, tokens, source, tokenize(source, source_lang))
+                scored.append(_Scored(item.unit_id, item.side, row, source, comparison, comparison.similarity, exact))
+        if context is not None:
+            self._mark_in_context(session, scored, context)
+        scored.sort(key=_Scored.quality_key)
+        return scored[:limit]
 
     def _score(self, session, query, prepared, tokens, source_lang, candidates, min_similarity, limit, context):
         unit_ids = candidates.unit_ids.tolist()
@@ -421,26 +421,15 @@ class Matcher:
     def _holding(self, session: Session, lang: str, words: list[str], value_terms: list[str], memory_id: int | None):
         """Return (unit ids, sides, lengths) of the live unit sides in `lang` holding `words`
         in a row and the placeable values `value_terms`."""
-        unit_ids, sides, lengths = [], [], []
-        with self._lock:
-            self.refresh(session)
-            query_key = self._vocabulary.lookup(words)
-            value_key = self._vocabulary.lookup(value_terms)
-            for (side_lang, _other), partition in self._partitions.items():
-                if side_lang != lang:
-                    continue
-                documents = partition.documents_with(query_key, value_key)
-                if memory_id is not None:
-                    documents = documents[partition.memory_ids.data[documents] == memory_id]
-                unit_ids.append(partition.unit_ids.data[documents])
-                sides.append(partition.sides.data[documents])
-                keys = partition.keys
-                lengths.append(
-                    np.fromiter((len(keys[d]) for d in documents.tolist()), dtype=np.int64, count=len(documents))
-                )
-        if not unit_ids:
+        snapshot = self.index.current(session)
+        found = [
+            word_search.holding(snapshot.searchable(key), term_hashes(words), term_hashes(value_terms), memory_id)
+            for key in sorted(snapshot.keys())
+            if key[0] == lang
+        ]
+        if not found:
             return (np.zeros(0, dtype=np.int64),) * 3
-        return np.concatenate(unit_ids), np.concatenate(sides), np.concatenate(lengths)
+        return tuple(np.concatenate([part[i] for part in found]) for i in range(3))
 
     def concordance(
         self,
@@ -465,21 +454,34 @@ class ExhaustiveMatcher(Matcher):
 
     max_read = None
 
-    def _candidates(self, session, direction, words, min_similarity, memory_id, limit) -> Candidates:
+    def _sides(self, session, direction, memory_id) -> list[tuple[int, int, str]]:
         source, target = direction
-        unit_ids, sides = [], []
         condition = True if memory_id is None else Unit.memory_id == memory_id
-        rows = session.execute(select(Unit.id, Unit.source_lang, Unit.target_lang).where(condition).order_by(Unit.id))
-        for unit_id, source_lang, target_lang in rows:
+        rows = session.execute(
+            select(Unit.id, Unit.source_lang, Unit.target_lang, Unit.source_text, Unit.target_text)
+            .where(condition)
+            .order_by(Unit.id)
+        )
+        sides = []
+        for unit_id, source_lang, target_lang, source_text, target_text in rows:
             pair = (_primary(source_lang), _primary(target_lang))
             if pair == (source, target):
-                unit_ids.append(unit_id), sides.append(SOURCE_SIDE)
+                sides.append((unit_id, SOURCE_SIDE, source_text))
             elif pair == (target, source):
-                unit_ids.append(unit_id), sides.append(TARGET_SIDE)
-        count = len(unit_ids)
+                sides.append((unit_id, TARGET_SIDE, target_text))
+        return sides
+
+    def _candidates(self, session, direction, words, min_similarity, memory_id, limit) -> Candidates:
+        sides = self._sides(session, direction, memory_id)
         return Candidates(
-            np.zeros(count, dtype=np.int64),
-            np.array(unit_ids, dtype=np.int64),
-            np.array(sides, dtype=np.int8),
-            np.full(count, 100.0),
+            np.array([unit_id for unit_id, _, _ in sides], dtype=np.int64),
+            np.array([side for _, side, _ in sides], dtype=np.int8),
+            np.full(len(sides), 100.0),
         )
+
+    def _quality_candidates(self, session, direction, query, min_quality, memory_id, limit):
+        found = [
+            quality_search.Found(quality(query, text), unit_id, side)
+            for unit_id, side, text in self._sides(session, direction, memory_id)
+        ]
+        return sorted((item for item in found if item.quality >= min_quality), key=lambda item: -item.quality)

@@ -192,11 +192,12 @@ def test_a_worker_built_later_starts_from_the_database(session, engine, memory):
     assert late.suggest(session, PAIRS[3][1], source_lang="en", target_lang="fr")[0].unit_id == memory[3]
 
 
-def test_many_changes_merge_into_the_main_segment(session, engine, memory, matcher, monkeypatch):
+def test_many_changes_seal_and_merge_the_overlay(session, engine, memory, matcher, monkeypatch):
     from memories.matching import index
 
     matcher.build()
-    monkeypatch.setattr(index, "MERGE_MIN_DOCUMENTS", 3)
+    monkeypatch.setattr(index, "FRESH_LIMIT", 3)
+    monkeypatch.setattr(index, "MAX_MEMORY_SEGMENTS", 2)
     for n in range(12):
         service.add_units(session, "news", [record(f"Nouvelle phrase {n} sur la pêche.", f"New sentence {n} on fishing.")])
         assert matcher.suggest(session, f"Nouvelle phrase {n} sur la pêche.", source_lang="fr", target_lang="en")[0].similarity == 100.0
@@ -277,9 +278,9 @@ def test_threads_share_one_matcher_while_units_are_added(engine, session, memory
 @pytest.mark.parametrize("min_similarity", [0, 30, 50, 70])
 @pytest.mark.parametrize("limit", [1, 3, 5])
 def test_top_k_equals_the_exhaustive_scan_with_many_close_units(session, engine, min_similarity, limit, monkeypatch):
-    from memories.matching import ExhaustiveMatcher, index
+    from memories.matching import ExhaustiveMatcher, word_search
 
-    monkeypatch.setattr(index, "TWO_STEPS_BELOW", 75.0)  # the two-step search at 70 too
+    monkeypatch.setattr(word_search, "TWO_STEPS_BELOW", 75.0)  # the two-step search at 70 too
 
     service.create_memory(session, "variants")
     words = "le conseil municipal de Moncton a adopté hier soir le budget de la ville pour 2027".split()

@@ -68,11 +68,11 @@ _matchers: dict[int, Matcher] = {}
 
 @pytest.fixture(autouse=True)
 def _small_first_search(monkeypatch):
-    """Make the two-step search (index.FIRST_THRESHOLD) run on these small memories too."""
-    from memories.matching import index
+    """Make the two-step search (word_search.FIRST_THRESHOLD) run on these small memories too."""
+    from memories.matching import word_search
 
-    monkeypatch.setattr(index, "FIRST_THRESHOLD", 60.0)
-    monkeypatch.setattr(index, "TWO_STEPS_BELOW", 60.0)
+    monkeypatch.setattr(word_search, "FIRST_THRESHOLD", 60.0)
+    monkeypatch.setattr(word_search, "TWO_STEPS_BELOW", 60.0)
 
 
 def _matcher(engine) -> Matcher:

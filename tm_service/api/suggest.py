@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, request
 
-from memories.matching import DEFAULT_LIMIT, DEFAULT_MIN_SIMILARITY, MAX_LIMIT, SIGNATURE
+from memories.matching import BY_SIMILARITY, DEFAULT_LIMIT, DEFAULT_MIN_SIMILARITY, MAX_LIMIT, ORDERS, SIGNATURE
 from memories.matching.concordance import MAX_PHRASE_LENGTH
 from memories.service import DEFAULT_SOURCE_LANG, DEFAULT_TARGET_LANG
 from tm_service import auth, matching, params
@@ -26,6 +26,7 @@ def suggest_params(p: params.Params, *, query_name: str = "q") -> dict:
         "min_similarity": p.number("min_similarity", default=DEFAULT_MIN_SIMILARITY, minimum=0, maximum=100),
         "limit": p.integer("limit", default=DEFAULT_LIMIT, minimum=1, clamp_to=MAX_LIMIT),
         "context": p.text("context", max_length=max_length, allow_blank=True),
+        "order": p.choice("order", ORDERS, default=BY_SIMILARITY),
     }
     p.languages_differ("source_lang", values["source_lang"], values["target_lang"])
     p.check()

@@ -10,7 +10,9 @@ from tqdm import tqdm
 import alignment
 from memories import repository, service
 from memories.errors import NotFound
+from tm_service import matching
 from tm_service.commands.common import get_session, tm_command
+from tm_service.commands.index import echo_summary
 from tm_service.ingest import ingest_folder, read_text
 
 OUTPUT_FORMATS = ("links", "jsonl", "tsv")
@@ -73,6 +75,7 @@ def ingest_command(folder: Path, memory_name: str, src_lang: str, tgt_lang: str,
         f"{report.already_stored} already stored; {report.units_added} units added, "
         f"{report.duplicates} duplicates, {report.links_dropped} links below {min_score} not stored"
     )
+    echo_summary(matching.update_index())
 
 
 COMMANDS = (align_command, ingest_command)

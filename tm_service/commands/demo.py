@@ -5,7 +5,9 @@ import click
 from flask import current_app
 
 from memories import repository
+from tm_service import matching
 from tm_service.commands.common import get_session, tm_command
+from tm_service.commands.index import echo_summary
 from tm_service.demo import build_demo
 
 
@@ -20,6 +22,7 @@ def demo_command(memory_name: str | None) -> None:
     click.echo(
         f"demo memory {memory_name}: {report.releases} releases, {report.units_added} units added, {units} in all"
     )
+    echo_summary(matching.update_index())
 
 
 COMMANDS = (demo_command,)

@@ -9,7 +9,9 @@ from tqdm import tqdm
 
 from memories import repository, service, transfer
 from memories.errors import NotFound
+from tm_service import matching
 from tm_service.commands.common import get_session, tm_command
+from tm_service.commands.index import echo_summary
 
 
 @click.command("import", help="Import a TMX or TSV file into a memory, all or nothing.")
@@ -42,6 +44,7 @@ def import_command(file: Path, memory_name: str, src_lang: str | None, tgt_lang:
         f"{file.name}: {result.read} units read, {result.added} added, "
         f"{result.duplicates} duplicates, {result.skipped} skipped"
     )
+    echo_summary(matching.update_index())
 
 
 @click.command("export", help="Export a memory to FILE.tmx or FILE.tsv.")

@@ -2,7 +2,9 @@
 
 `GET /get?q=TEXT&langpair=fr|en` answers MyMemory's shape: `responseData.translatedText` (the
 best match's target, with the query's numbers carried over when only they differ) and
-`.match` (its similarity in 0-1), `responseStatus` 200, and `matches[]` best first.
+`.match` (its similarity in 0-1), `responseStatus` 200, and `matches[]` best first. As on
+the tmserver route, matches are those whose character-level `quality` reaches the default
+threshold, ordered by quality (ties by similarity), exactly as a scan of every unit would.
 `GET /set?seg=&tra=&langpair=&key=` stores a unit in the key's memory (or `memory=`).
 Errors are problem+json like everywhere else: MyMemory's clients check the HTTP status.
 """
@@ -13,7 +15,7 @@ from datetime import datetime, timezone
 from flask import Blueprint, current_app, request
 
 from memories import service
-from memories.matching import DEFAULT_LIMIT, DEFAULT_MIN_SIMILARITY, Match
+from memories.matching import BY_QUALITY, DEFAULT_LIMIT, DEFAULT_MIN_SIMILARITY, Match
 from memories.records import Segment, UnitRecord
 from tm_service import auth, matching, params
 from tm_service.db import get_session
@@ -90,7 +92,7 @@ def get():
     p.check()
     memory = auth.readable_memory(None, query_key=request.args.get("key"))
     matches = matching.suggest(query, source_lang=source_lang, target_lang=target_lang, memory=memory,
-                               min_similarity=DEFAULT_MIN_SIMILARITY, limit=DEFAULT_LIMIT)
+                               min_similarity=DEFAULT_MIN_SIMILARITY, limit=DEFAULT_LIMIT, order=BY_QUALITY)
     return answer(matches)
 
 

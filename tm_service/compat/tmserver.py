@@ -1,9 +1,10 @@
 """The tmserver/amaGama API that Virtaal, Weblate, Pootle and Okapi speak.
 
 `GET /tmserver/<source>/<target>/unit/<text>` (or `.../unit/?source=TEXT`) answers a JSON list
-`[{"source", "target", "quality", "rank"}]`, best first, as amaGama does: `quality` is the
-character-level score, always a float; `rank` is our similarity (101 in context, 100 exact,
-95-99 when only case, punctuation, spacing or numbers differ). Languages arrive as clients send
+`[{"source", "target", "quality", "rank"}]` as amaGama does: `quality` is the character-level
+score, always a float, and the one `min_similarity` filters on and candidates are ordered by
+(ties by `rank`), exactly as a scan of every unit would; `rank` is our similarity (101 in
+context, 100 exact, 95-99 when only case, punctuation, spacing or numbers differ). Languages arrive as clients send
 them (`fr`, `fr_CA`, `en_gb`, `en-US`); a pair we hold no memory for answers `200 []`, which is
 how Weblate checks a service (it asks en->de). `max_candidates` is clamped at 30.
 """
@@ -14,7 +15,7 @@ from werkzeug.routing import PathConverter
 
 from memories import repository
 from memories.languages import normalise_tag, primary_language
-from memories.matching import DEFAULT_LIMIT, DEFAULT_MIN_SIMILARITY, MAX_LIMIT, Match
+from memories.matching import BY_QUALITY, DEFAULT_LIMIT, DEFAULT_MIN_SIMILARITY, MAX_LIMIT, Match
 from tm_service import auth, matching, params
 from tm_service.db import get_session
 
@@ -71,7 +72,7 @@ def unit(source_lang: str, target_lang: str, text: str | None):
     path = params.Params({"source_lang": source_lang, "target_lang": target_lang}, "path")
     values = lookup_params(params.query(request), path, text)
     values["memory"] = auth.readable_memory(None, query_key=request.args.get("key"))
-    return cached([candidate_of(match) for match in matching.suggest(**values)])
+    return cached([candidate_of(match) for match in matching.suggest(**values, order=BY_QUALITY)])
 
 
 def languages_held(memory_name: str | None) -> list[str]:

@@ -192,10 +192,9 @@ def _units_of(session: Session, change: changes.Change):
 
 
 def pending_units(pending: list[changes.Change]) -> int:
-    """Estimate how many units applying `pending` re-reads (a whole memory counts as many)."""
-    return sum(
-        BUILD_BATCH if change.whole_memory else change.last_unit_id - change.first_unit_id + 1 for change in pending
-    )
+    """Estimate how many units applying `pending` re-reads. A whole memory is logged when it is
+    deleted: marking its sides dead is one pass over each segment, and nothing is re-read."""
+    return sum(1 if change.whole_memory else change.last_unit_id - change.first_unit_id + 1 for change in pending)
 
 
 def built(session: Session) -> Snapshot:

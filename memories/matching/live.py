@@ -146,6 +146,13 @@ class LiveIndex:
             self._persisted_at = time.monotonic()
             return store.save(self.folder, snapshot)
 
+    def prefault(self) -> int:
+        """Map every page of the index files into this process (see `Segment.prefault`)."""
+        snapshot = self._snapshot
+        if snapshot is None:
+            return 0
+        return sum(part.segment.prefault() for parts in snapshot.parts.values() for part in parts if part.name)
+
     def start(self) -> None:
         """Start the background refresh (idempotent)."""
         with self._lock:

@@ -198,8 +198,10 @@ class Matcher:
             self.index.current(session)
 
     def start(self) -> None:
-        """Open the index and keep it current in a background thread (one per worker)."""
+        """Open the index, map its files' pages, and keep it current in a background thread
+        (one per worker)."""
         self.open()
+        self.index.prefault()
         self.index.start()
 
     @property

@@ -65,9 +65,12 @@ def search(parts, query: str, *, min_quality: float, memory_id: int | None, limi
     side at or above T) ends the search.
     """
     length = len(query)
-    buckets, counts = np.unique(gram_buckets(text_codes(query)), return_counts=True)
+    buckets = np.sort(gram_buckets(text_codes(query)))
+    starts = np.flatnonzero(np.concatenate(([True], buckets[1:] != buckets[:-1]))) if len(buckets) else buckets
+    counts = np.diff(np.concatenate((starts, [len(buckets)]))) if len(buckets) else buckets
+    buckets = buckets[starts] if len(buckets) else buckets
     known: list[dict[int, float]] = [{} for _ in parts]  # exact qualities >= min_quality
-    verified: list[np.ndarray] = [np.zeros(0, dtype=np.int64) for _ in parts]
+    verified: list[np.ndarray | None] = [None for _ in parts]  # masks of the sides verified
     best: list[float] = []  # a min-heap of the best `limit` qualities known
 
     def floor() -> float:
@@ -84,15 +87,17 @@ def search(parts, query: str, *, min_quality: float, memory_id: int | None, limi
             keep = alive[documents]
             if memory_id is not None:
                 keep &= segment.memory_ids[documents] == memory_id
-            if len(verified[number]):
-                keep &= ~np.isin(documents, verified[number], assume_unique=True)
+            if verified[number] is not None:
+                keep &= ~verified[number][documents]
             ranks, documents = ranks[keep], documents[keep]
             for quality, document in _verified(segment, query, ranks, documents, floor):
                 known[number][document] = quality
                 if limit is not None:
                     (heapq.heappush if len(best) < limit else heapq.heappushpop)(best, quality)
             if len(documents):
-                verified[number] = np.union1d(verified[number], documents)
+                if verified[number] is None:
+                    verified[number] = np.zeros(len(segment), dtype=np.bool_)
+                verified[number][documents] = True
         qualities = sorted((q for found in known for q in found.values()), reverse=True)
         if threshold <= min_quality or limit is None:
             break

@@ -70,3 +70,29 @@ def test_unwritable_export_is_one_line(runner, tmp_path):
     assert result.exit_code == 1
     assert result.output.startswith("Error: No such file or directory")
     assert "Traceback" not in result.output
+
+
+def test_import_brings_the_index_files_up_to_date(runner, app, tmp_path):
+    import json
+
+    from tm_service.commands.index import index_group
+
+    source = tmp_path / "pairs.tsv"
+    source.write_text("Le conseil adopte le budget.\tThe council adopts the budget.\nMerci\tThank you\n", "utf-8")
+    result = runner.invoke(import_command, [str(source), "--memory", "news"])
+    assert result.exit_code == 0, result.output
+    assert "match index rebuilt: 4 unit sides" in result.output
+    status = json.loads(runner.invoke(index_group, ["status", "--json"]).output)
+    assert status["current"] and status["segments"] >= 1 and status["folder"].endswith(".index")
+    source.write_text("Le conseil vote le budget.\tThe council votes the budget.\n", "utf-8")
+    result = runner.invoke(import_command, [str(source), "--memory", "news"])
+    assert "match index updated: 6 unit sides" in result.output, result.output
+    built = runner.invoke(index_group, ["build", "--json"])
+    assert built.exit_code == 0 and json.loads(built.output)["sides"] == 6 and json.loads(built.output)["rebuilt"]
+    with app.app_context():
+        from tm_service import matching
+        from tm_service.db import get_session
+
+        [match] = matching.suggest("Le conseil vote le budget.", source_lang="fr", target_lang="en", memory=None,
+                                   min_similarity=95, limit=5, order="quality")
+        assert match.target == "The council votes the budget." and get_session() is not None

@@ -119,3 +119,45 @@ def test_mymemory_set_needs_a_write_key_and_stores(client, news, make_key):
         response.json["id"]
     assert_problem(client.get("/set", query_string={**query, "memory": "nope"}, headers=bearer(global_key)), 404)
     assert_problem(client.get("/set", query_string={"langpair": "fr|en", "key": make_key("write", "news")}), 400)
+
+
+ORDERS_DISAGREE = [  # (source, quality, similarity) for the query below: the two scores rank them apart
+    ("le ministre a annonce un nouveau programme pour les familles", 95.08, 88.0),
+    ("Le ministre a annoncé un nouveau programme pour les écoles.", 91.8, 90.0),
+    ("La ministre annonce un nouveau programme pour des familles.", 91.8, 60.0),
+    ("Le ministre a annoncé un programme pour les familles.", 86.89, 90.0),
+]
+ORDERS_QUERY = "Le ministre a annoncé un nouveau programme pour les familles."
+
+
+@pytest.fixture
+def disagreeing(client):
+    with client.application.app_context():
+        service.create_memory(get_session(), "orders")
+        service.add_units(get_session(), "orders", [record(source, f"Unit {n}.") for n, (source, _, _) in
+                                                   enumerate(ORDERS_DISAGREE)])
+
+
+def test_tmserver_filters_and_orders_by_quality_ties_by_rank(client, disagreeing):
+    answer = client.get("/tmserver/fr/en/unit/" + quote(ORDERS_QUERY, safe="") + "?min_similarity=90").json
+    assert [(c["source"], c["quality"], c["rank"]) for c in answer] == [
+        (source, quality, similarity) for source, quality, similarity in ORDERS_DISAGREE if quality >= 90
+    ]  # the unit of similarity 90 and quality 86.89 is left out; the tie at 91.8 goes to rank 90
+
+
+def test_mymemory_orders_by_quality(client, disagreeing):
+    answer = client.get("/get", query_string={"q": ORDERS_QUERY, "langpair": "fr|en"}).json
+    assert [m["segment"] for m in answer["matches"]] == [source for source, _, _ in ORDERS_DISAGREE]
+    assert answer["responseData"]["translatedText"] == "Unit 0."
+
+
+def test_api_suggest_ranks_by_similarity_unless_asked_for_quality(client, disagreeing):
+    by_similarity = client.get("/api/v1/suggest", query_string={"q": ORDERS_QUERY, "min_similarity": 80}).json
+    assert by_similarity["order"] == "similarity"
+    assert [m["similarity"] for m in by_similarity["matches"]] == [90.0, 90.0, 88.0]
+    by_quality = client.get("/api/v1/suggest", query_string={"q": ORDERS_QUERY, "min_similarity": 80,
+                                                              "order": "quality"}).json
+    assert by_quality["order"] == "quality"
+    assert [m["quality"] for m in by_quality["matches"]] == [95.08, 91.8, 91.8, 86.89]
+    bad = client.get("/api/v1/suggest", query_string={"q": ORDERS_QUERY, "order": "best"})
+    assert_problem(bad, 422)

@@ -32,16 +32,18 @@ from rapidfuzz.distance import Levenshtein
 from memories.matching import filtering
 from memories.matching.segment import GRAM_SIZE, gram_buckets, text_codes
 
-#: The first pass's threshold, and the ones tried after it while fewer than `limit` sides are known.
+#: The first pass's threshold, and the steps tried after it (never below the `limit`-th best known).
 SEED_LEVEL = 90.0
-LEVELS = (75.0,)
+LEVELS = (82.0, 75.0, 68.0)
 #: Sides verified per call to rapidfuzz; between calls the cutoff rises to the best found.
 SCAN_CHUNK = 8_192
 #: A call with this many sides uses every core (a request scanning a window is rare and long).
 PARALLEL_ABOVE = 4_096
-#: rapidfuzz's batch scores may differ from its single scores in the last bit: keep those
-#: within this of a threshold, and let the caller apply it exactly.
-EPSILON = 1e-7
+#: Slack, in quality points, for rapidfuzz: a `score_cutoff` within about 2e-9 of a score
+#: drops it (rapidfuzz 3.14), and batch scores may differ from single ones in the last bit.
+#: Sides within this of a threshold are kept; the caller applies it exactly. Two different
+#: qualities of strings up to 2,000 characters differ by at least 100 / 2000**2 = 2.5e-5.
+EPSILON = 1e-5
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,9 +62,10 @@ def search(parts, query: str, *, min_quality: float, memory_id: int | None, limi
 
     With a limit, a first pass at SEED_LEVEL (a short prefix of rare trigrams, few candidates)
     finds the sides closest to the query; each verified side gets its exact quality (the
-    cutoff is `min_quality`). Once `limit` sides are known, the `limit`-th best quality T is
-    a threshold nothing outside the answer can beat, and one pass at T (complete for every
-    side at or above T) ends the search.
+    cutoff is `min_quality`, or the `limit`-th best known once there are that many). Then
+    passes at lower LEVELS, never below the `limit`-th best quality T known: a pass at a level
+    is complete for every side at or above it, so once `limit` sides reach the level of the
+    last pass, nothing outside them can beat them.
     """
     length = len(query)
     buckets = np.sort(gram_buckets(text_codes(query)))
@@ -101,12 +104,13 @@ def search(parts, query: str, *, min_quality: float, memory_id: int | None, limi
         qualities = sorted((q for found in known for q in found.values()), reverse=True)
         if threshold <= min_quality or limit is None:
             break
-        if len(qualities) >= limit:
-            if qualities[limit - 1] >= threshold - EPSILON:
-                break  # every side at or above the threshold is known, and `limit` of them
-            threshold = max(min_quality, qualities[limit - 1] - EPSILON)
-        else:
-            threshold = next((level for level in LEVELS if level < threshold and level > min_quality), min_quality)
+        if len(qualities) >= limit and qualities[limit - 1] >= threshold:
+            break  # every side at or above the threshold is known, and `limit` of them
+        # Lower the threshold step by step, never below the limit-th best known: a pass at a
+        # level is complete for every side at or above it, and cheaper the higher it is.
+        known_floor = qualities[limit - 1] - EPSILON if len(qualities) >= limit else min_quality
+        step = next((level for level in LEVELS if level < threshold and level > min_quality), min_quality)
+        threshold = max(min_quality, known_floor, step)
     found = known
     results = [
         Found(quality, int(parts[number][0].unit_ids[document]), int(parts[number][0].sides[document]))
@@ -157,7 +161,7 @@ def _verified(segment, query: str, ranks: np.ndarray, documents: np.ndarray, flo
     """
     for begin in range(0, len(ranks), SCAN_CHUNK):
         level = floor()
-        cutoff = max(0.0, level / 100.0 - EPSILON / 100.0)
+        cutoff = max(0.0, (level - 2 * EPSILON) / 100.0)
         chunk = ranks[begin : begin + SCAN_CHUNK]
         span = int(chunk[-1]) - int(chunk[0]) + 1 if len(chunk) else 0
         if len(chunk) > 64 and span <= 2 * len(chunk):

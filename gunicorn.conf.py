@@ -26,6 +26,9 @@ def post_worker_init(worker):
     missing index being built cannot hold the worker past its heartbeat timeout."""
     import threading
 
+    from tm_service import heap
+
+    heap.limit()
     matcher = worker.wsgi.extensions.get("tm_matcher")
     if matcher is not None:
         threading.Thread(target=matcher.start, name="tm-index-open", daemon=True).start()

@@ -31,6 +31,9 @@ INLINE_UNITS = 2_000
 PERSIST_ABOVE = 50_000
 #: ... and any overlay at all once it is this old, so that small changes reach the files too.
 PERSIST_AFTER_SECONDS = 300.0
+#: A change larger than PERSIST_ABOVE is left this long to the process that made it (`tm import`
+#: writes the files itself) before a worker writes them.
+LARGE_GRACE_SECONDS = 10.0
 
 
 class LiveIndex:
@@ -44,6 +47,7 @@ class LiveIndex:
         self._thread: threading.Thread | None = None
         self._stopping = threading.Event()
         self._persisted_at = time.monotonic()
+        self._large_since: float | None = None
         self.opened_seconds: float | None = None
 
     @property
@@ -131,11 +135,46 @@ class LiveIndex:
                 manifest = store.read_manifest(self.folder)
                 if manifest and manifest["generation"] != snapshot.generation and store.trusted(manifest, state):
                     snapshot = store.load(self.folder, manifest) or snapshot
+                if self._large(session, snapshot, state):
+                    written = self._files_written(session)
+                    if written is None:
+                        return  # a writer (`tm import`) is bringing the files up to date: wait for it
+                    snapshot = written
             snapshot = self._caught_up(session, snapshot, state)
             overlay = snapshot.overlay_size() if self.folder is not None else 0
             if overlay > PERSIST_ABOVE or (overlay and time.monotonic() - self._persisted_at > PERSIST_AFTER_SECONDS):
                 snapshot = self._persisted(snapshot)
             self._snapshot = snapshot
+
+    def _large(self, session: Session, snapshot: Snapshot, state: changes.State) -> bool:
+        """Tell whether the pending change is one the files should take, not this overlay."""
+        if state.version <= snapshot.version and state.database_id == snapshot.database_id:
+            self._large_since = None
+            return False
+        if state.database_id != snapshot.database_id or state.pruned_through > snapshot.version:
+            return True
+        if pending_units(changes.since(session, snapshot.version, state.version)) <= PERSIST_ABOVE:
+            self._large_since = None
+            return False
+        return True
+
+    def _files_written(self, session: Session) -> Snapshot | None:
+        """Write the files for a large change, unless a writer is at it or just committed it.
+
+        `tm import` commits, then updates the files in every core under the lock; a worker that
+        sees the change first leaves it LARGE_GRACE_SECONDS to take the lock.
+        """
+        now = time.monotonic()
+        if self._large_since is None:
+            self._large_since = now
+        if now - self._large_since < LARGE_GRACE_SECONDS:
+            return None
+        with store.locked(self.folder, blocking=False) as acquired:
+            if not acquired:
+                return None
+            store.update_locked(session, self.folder, jobs=1)
+        self._large_since = None
+        return store.load(self.folder)
 
     def _persisted(self, snapshot: Snapshot) -> Snapshot:
         with store.locked(self.folder, blocking=False) as acquired:

@@ -230,21 +230,26 @@ def update(session: Session, folder: Path, *, full: bool = False, jobs: int | No
 
     This is what `tm import`, `tm ingest` and `tm index build` (full) run after writing.
     """
-    started = time.perf_counter()
     with locked(folder):
-        state = changes.current(session)
-        manifest = None if full else read_manifest(folder)
-        snapshot = load(folder, manifest) if trusted(manifest, state) else None
-        rebuilt = snapshot is None
-        if snapshot is not None and state.version > snapshot.version:
-            pending = changes.since(session, snapshot.version, state.version)
-            if pending_units(pending) > REBUILD_ABOVE:
-                snapshot, rebuilt = None, True
-            else:
-                snapshot = save(folder, snapshot.applied(session, pending, state.version))
-        if snapshot is None:
-            snapshot = rebuild(folder, session, jobs=jobs)
-        session.rollback()
+        return update_locked(session, folder, full=full, jobs=jobs)
+
+
+def update_locked(session: Session, folder: Path, *, full: bool = False, jobs: int | None = None) -> Summary:
+    """`update`, for a caller that holds the writers' lock already."""
+    started = time.perf_counter()
+    state = changes.current(session)
+    manifest = None if full else read_manifest(folder)
+    snapshot = load(folder, manifest) if trusted(manifest, state) else None
+    rebuilt = snapshot is None
+    if snapshot is not None and state.version > snapshot.version:
+        pending = changes.since(session, snapshot.version, state.version)
+        if pending_units(pending) > REBUILD_ABOVE:
+            snapshot, rebuilt = None, True
+        else:
+            snapshot = save(folder, snapshot.applied(session, pending, state.version))
+    if snapshot is None:
+        snapshot = rebuild(folder, session, jobs=jobs)
+    session.rollback()
     return Summary(
         snapshot.version, snapshot.size(), sum(len(found) for found in snapshot.parts.values()),
         time.perf_counter() - started, rebuilt, size_on_disk(folder),

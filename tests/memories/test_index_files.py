@@ -116,3 +116,23 @@ def test_segments_round_trip_through_files(tmp_path):
     assert opened.texts_of(ranks) == built.texts_of(ranks) == opened.texts_between(0, len(built))
     assert opened.keys_of(ranks) == built.keys_of(ranks)
     assert sorted(opened.texts_of(ranks)) == sorted(en for _, en in SENTENCES)
+
+
+def test_a_large_change_goes_to_the_files_not_to_every_overlay(session, engine, memory, tmp_path, monkeypatch):
+    folder = tmp_path / "index"
+    store.update(session, folder)
+    matcher = Matcher(engine, index_dir=folder)
+    matcher.open()
+    monkeypatch.setattr(live, "INLINE_UNITS", 0)
+    monkeypatch.setattr(live, "PERSIST_ABOVE", 0)
+    monkeypatch.setattr(live, "LARGE_GRACE_SECONDS", 0.0)
+    monkeypatch.setattr(live.LiveIndex, "start", lambda self: None)
+    query = "Le conseil de Sackville adopte son budget."
+    [unit_id] = service.add_units(session, "news", [record(query, "Sackville council adopts its budget.")])
+    with store.locked(folder):  # `tm import` is writing the files: the worker waits for them
+        matcher.index.refresh()
+    assert unit_id not in [m[0] for m in suggest(matcher, session, query)]
+    matcher.index.refresh()  # nobody wrote them: the worker does, for every worker
+    assert store.read_manifest(folder)["version"] == matcher.index.snapshot.version
+    assert matcher.index.snapshot.overlay_size() == 0
+    assert suggest(matcher, session, query)[0][:2] == (unit_id, 100.0)

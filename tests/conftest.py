@@ -58,7 +58,7 @@ def session(engine):
 
 @pytest.fixture
 def app(database_url, tmp_path):
-    app = create_app({"TESTING": True, "DATABASE_URL": database_url})
+    app = create_app({"TESTING": True, "DATABASE_URL": database_url, "INDEX_DIR": str(tmp_path / "index")})
     app.instance_path = str(tmp_path / "instance")
     yield app
     app.extensions["tm_engine"].dispose()

@@ -93,3 +93,16 @@ def test_a_row_changed_meanwhile_is_409(app, client):
     assert response.status_code == 409
     assert response.mimetype == "application/problem+json"
     assert "UPDATE" not in response.get_data(as_text=True)
+
+
+def test_the_index_lives_beside_a_sqlite_file_or_in_the_instance_folder(tmp_path):
+    from tm_service.matching import index_dir
+
+    sqlite = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path / 'tm.sqlite'}"})
+    assert index_dir(sqlite) == tmp_path / "tm.sqlite.index"
+    in_memory = create_app({"TESTING": True, "DATABASE_URL": "sqlite://"})
+    assert index_dir(in_memory) is None
+    named = create_app({"TESTING": True, "DATABASE_URL": "sqlite://", "INDEX_DIR": str(tmp_path / "elsewhere")})
+    assert index_dir(named) == tmp_path / "elsewhere"
+    for app in (sqlite, in_memory, named):
+        app.extensions["tm_engine"].dispose()

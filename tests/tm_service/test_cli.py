@@ -83,7 +83,7 @@ def test_import_brings_the_index_files_up_to_date(runner, app, tmp_path):
     assert result.exit_code == 0, result.output
     assert "match index rebuilt: 4 unit sides" in result.output
     status = json.loads(runner.invoke(index_group, ["status", "--json"]).output)
-    assert status["current"] and status["segments"] >= 1 and status["folder"].endswith(".index")
+    assert status["current"] and status["segments"] >= 1 and status["folder"] == app.config["INDEX_DIR"]
     source.write_text("Le conseil vote le budget.\tThe council votes the budget.\n", "utf-8")
     result = runner.invoke(import_command, [str(source), "--memory", "news"])
     assert "match index updated: 6 unit sides" in result.output, result.output

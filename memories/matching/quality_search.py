@@ -30,7 +30,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from memories.matching import filtering
-from memories.matching.segment import GRAM_SIZE, gram_buckets, text_codes
+from memories.matching.segment import GRAM_SIZE, gram_buckets, gram_hashes, text_codes
 
 #: The first pass's threshold, and the steps tried after it (never below the `limit`-th best known).
 SEED_LEVEL = 90.0
@@ -68,10 +68,7 @@ def search(parts, query: str, *, min_quality: float, memory_id: int | None, limi
     last pass, nothing outside them can beat them.
     """
     length = len(query)
-    buckets = np.sort(gram_buckets(text_codes(query)))
-    starts = np.flatnonzero(np.concatenate(([True], buckets[1:] != buckets[:-1]))) if len(buckets) else buckets
-    counts = np.diff(np.concatenate((starts, [len(buckets)]))) if len(buckets) else buckets
-    buckets = buckets[starts] if len(buckets) else buckets
+    hashes = gram_hashes(text_codes(query))
     known: list[dict[int, float]] = [{} for _ in parts]  # exact qualities >= min_quality
     verified: list[np.ndarray | None] = [None for _ in parts]  # masks of the sides verified
     best: list[float] = []  # a min-heap of the best `limit` qualities known
@@ -85,7 +82,7 @@ def search(parts, query: str, *, min_quality: float, memory_id: int | None, limi
     threshold = SEED_LEVEL if limit is not None and SEED_LEVEL > min_quality else min_quality
     while True:
         for number, (segment, alive) in enumerate(parts):
-            ranks = np.sort(_candidates(segment, length, buckets, counts, threshold / 100.0))
+            ranks = np.sort(_candidates(segment, length, hashes, threshold / 100.0))
             documents = segment.by_chars[ranks].astype(np.int64) if len(ranks) else ranks
             keep = alive[documents]
             if memory_id is not None:
@@ -125,10 +122,11 @@ def search(parts, query: str, *, min_quality: float, memory_id: int | None, limi
     return results
 
 
-def _candidates(segment, length: int, buckets: np.ndarray, counts: np.ndarray, threshold: float) -> np.ndarray:
+def _candidates(segment, length: int, hashes: np.ndarray, threshold: float) -> np.ndarray:
     """Return the character ranks of the sides that may reach `threshold` (a fraction)."""
     if not len(segment):
         return np.zeros(0, dtype=np.int64)
+    buckets, counts = _counted(gram_buckets(hashes, segment.gram_bits))
     shortest = math.ceil(threshold * length - 1e-7)
     longest = math.floor(length / threshold + 1e-7) if threshold > 0 else 1 << 30
     lengths = segment.char_lengths
@@ -151,6 +149,15 @@ def _candidates(segment, length: int, buckets: np.ndarray, counts: np.ndarray, t
         key=lambda pair: len(pair[0]),
     )
     return filtering.candidates(lengths, lists, need_of, start, stop)
+
+
+def _counted(buckets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Return the distinct buckets and how many of the query's trigrams fall in each."""
+    if not len(buckets):
+        return buckets, buckets
+    buckets = np.sort(buckets)
+    starts = np.flatnonzero(np.concatenate(([True], buckets[1:] != buckets[:-1])))
+    return buckets[starts], np.diff(np.concatenate((starts, [len(buckets)])))
 
 
 def _verified(segment, query: str, ranks: np.ndarray, documents: np.ndarray, floor):

@@ -8,8 +8,8 @@ numbered by its length in words, with two postings tables:
   of its text so that segments built apart agree without sharing a dictionary; the segment's
   vocabulary is its sorted hashes and a term's id is its rank there. A document's key is its
   term ids, written as one character each so rapidfuzz compares documents as strings.
-- characters: each character trigram of the raw text is hashed into one of 2**GRAM_BITS
-  buckets; postings list documents by rank in character length (`by_chars`). A collision
+- characters: each character trigram of the raw text is hashed into one of 2**gram_bits
+  buckets (up to 2**GRAM_BITS, fewer in a small segment); postings list documents by rank in character length (`by_chars`). A collision
   merges two trigrams, which can only make a document look closer: the filters built on these
   postings stay complete (see `quality_search`).
 
@@ -78,15 +78,25 @@ def as_string(codes: np.ndarray) -> str:
     return codes.astype(np.uint32).tobytes().decode("utf-32-le")
 
 
-def gram_buckets(codes: np.ndarray) -> np.ndarray:
-    """Return the bucket of the trigram starting at each position of `codes` but the last two."""
+def gram_hashes(codes: np.ndarray) -> np.ndarray:
+    """Return a 64-bit hash of the trigram starting at each position of `codes` but the last two."""
     if len(codes) < GRAM_SIZE:
-        return np.zeros(0, dtype=np.int64)
+        return np.zeros(0, dtype=np.uint64)
     c = codes.astype(np.uint64)
     with np.errstate(over="ignore"):
         mixed = (c[:-2] * np.uint64(0x9E3779B97F4A7C15)) ^ (c[1:-1] * np.uint64(0xBF58476D1CE4E5B9))
-        mixed = (mixed ^ c[2:]) * np.uint64(0x94D049BB133111EB)
-    return (mixed >> np.uint64(64 - GRAM_BITS)).astype(np.int64)
+        return (mixed ^ c[2:]) * np.uint64(0x94D049BB133111EB)
+
+
+def gram_buckets(hashes: np.ndarray, bits: int) -> np.ndarray:
+    """Return the bucket of each trigram hash among 2**bits."""
+    return (hashes >> np.uint64(64 - bits)).astype(np.int64)
+
+
+def _gram_bits(positions: int) -> int:
+    """Buckets for a segment: about half as many as its trigrams, 2**8 to 2**GRAM_BITS, so a
+    small overlay segment does not carry a table sized for a million sides."""
+    return min(GRAM_BITS, max(8, (positions // 2).bit_length()))
 
 
 def text_codes(text: str) -> np.ndarray:
@@ -166,7 +176,7 @@ class Segment:
     unit_sorted: np.ndarray  # int64 unit ids in that order
     by_chars: np.ndarray  # int32 documents by character length
     char_lengths: np.ndarray  # int32 character lengths in that order, ascending
-    gram_offsets: np.ndarray  # int64, 2**GRAM_BITS + 1
+    gram_offsets: np.ndarray  # int64, 2**gram_bits + 1
     gram_postings: np.ndarray  # int32 character ranks, ascending per bucket
     gram_common: np.ndarray  # int64 buckets too common to list: taken as held by every side
     text_offsets: np.ndarray  # int64 byte offsets, n + 1, by character rank
@@ -219,6 +229,10 @@ class Segment:
         return documents[keep]
 
     # -- characters ----------------------------------------------------------------------
+
+    @property
+    def gram_bits(self) -> int:
+        return (len(self.gram_offsets) - 1).bit_length() - 1
 
     def grams_of(self, bucket: int) -> np.ndarray:
         return self.gram_postings[self.gram_offsets[bucket] : self.gram_offsets[bucket + 1]]
@@ -382,7 +396,8 @@ def _gram_postings(texts: list[str], lengths: np.ndarray) -> tuple[np.ndarray, n
     are half of all occurrences and filter almost nothing, so the index is about half as big.
     """
     codes = text_codes("".join(texts))
-    buckets = gram_buckets(codes)
+    bits = _gram_bits(len(codes))
+    buckets = gram_buckets(gram_hashes(codes), bits)
     ranks = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)
     # A trigram belongs to the text it starts in, and must end there too.
     ends = np.cumsum(lengths.astype(np.int64))
@@ -394,12 +409,12 @@ def _gram_postings(texts: list[str], lengths: np.ndarray) -> tuple[np.ndarray, n
     buckets, ranks = buckets[valid], ranks[: len(buckets)][valid]
     common = np.zeros(0, dtype=np.int64)
     if len(texts) >= COMMON_FROM:
-        frequency = np.bincount(buckets, minlength=1 << GRAM_BITS)
+        frequency = np.bincount(buckets, minlength=1 << bits)
         common = np.flatnonzero(frequency > COMMON_SHARE * len(texts)).astype(np.int64)
         if len(common):
             listed = frequency[buckets] <= COMMON_SHARE * len(texts)
             buckets, ranks = buckets[listed], ranks[listed]
-    offsets, postings = _postings(buckets, ranks, 1 << GRAM_BITS)
+    offsets, postings = _postings(buckets, ranks, 1 << bits)
     return offsets, postings, common
 
 

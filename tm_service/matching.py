@@ -36,19 +36,13 @@ def get_matcher() -> Matcher:
     return current_app.extensions["tm_matcher"]
 
 
-def update_index() -> store.Summary | None:
-    """Bring the index files up to the database (after an import); None when in memory."""
+def update_index(*, full: bool = False) -> store.Summary | None:
+    """Bring the index files up to the database after an import (`full`: rebuild them);
+    None when the index is in memory."""
     folder = get_matcher().index.folder
     if folder is None:
         return None
-    return store.update(get_session(), folder, jobs=os.cpu_count())
-
-
-def rebuild_index() -> store.Summary | None:
-    folder = get_matcher().index.folder
-    if folder is None:
-        return None
-    return store.update(get_session(), folder, full=True, jobs=os.cpu_count())
+    return store.update(get_session(), folder, full=full, jobs=os.cpu_count())
 
 
 def suggest(

@@ -38,13 +38,14 @@ UNIT_COLUMNS = (Unit.id, Unit.memory_id, Unit.source_lang, Unit.source_text, Uni
 
 
 @lru_cache(maxsize=256)
-def _primary(tag: str) -> str:
+def primary(tag: str) -> str:
+    """`primary_language`, cached: every unit side and query asks it."""
     return primary_language(tag)
 
 
 def rows_of_unit(unit_id, memory_id, source_lang, source_text, target_lang, target_text) -> Iterator[tuple[Key, Row]]:
     """Yield the two sides of a unit, each under its (language, other language) partition."""
-    source, target = _primary(source_lang), _primary(target_lang)
+    source, target = primary(source_lang), primary(target_lang)
     for side, lang, other, text in ((SOURCE_SIDE, source, target, source_text), (TARGET_SIDE, target, source, target_text)):
         words, values = keys(prepare(text), lang)
         yield (lang, other), (unit_id, memory_id, side, words, values, text)

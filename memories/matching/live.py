@@ -62,13 +62,15 @@ class LiveIndex:
         state = changes.current(session)
         if state.version <= snapshot.version and state.database_id == snapshot.database_id:
             return snapshot
-        if self.folder is not None and not self._small(session, snapshot, state):
+        pending = _pending(session, snapshot, state)
+        if self.folder is not None and (pending is None or pending_units(pending) > INLINE_UNITS):
             self.start()
             return snapshot
         if not self._lock.acquire(blocking=self.folder is None):
             return snapshot  # the background thread is applying it
         try:
-            self._snapshot = self._caught_up(session, self._snapshot, state)
+            current = self._snapshot
+            self._snapshot = self._caught_up(session, current, state, pending if current is snapshot else None)
         finally:
             self._lock.release()
         return self._snapshot
@@ -81,11 +83,6 @@ class LiveIndex:
                 self.opened_seconds = time.perf_counter() - started
                 logger.info("match index ready: %s sides in %.2f s", self._snapshot.size(), self.opened_seconds)
             return self._snapshot
-
-    def _small(self, session: Session, snapshot: Snapshot, state: changes.State) -> bool:
-        if state.database_id != snapshot.database_id or state.pruned_through > snapshot.version:
-            return False
-        return pending_units(changes.since(session, snapshot.version, state.version)) <= INLINE_UNITS
 
     def _opened(self, session: Session) -> Snapshot:
         """Map the current files (writing them first if there are none), or build in memory."""
@@ -101,12 +98,17 @@ class LiveIndex:
             snapshot = store.load(self.folder)
         return self._caught_up(session, snapshot, changes.current(session))
 
-    def _caught_up(self, session: Session, snapshot: Snapshot, state: changes.State) -> Snapshot:
-        if state.database_id != snapshot.database_id or state.pruned_through > snapshot.version:
+    def _caught_up(
+        self, session: Session, snapshot: Snapshot, state: changes.State, pending: list[changes.Change] | None = None
+    ) -> Snapshot:
+        """Apply the change log up to `state` (`pending`, when the caller has read it already)."""
+        if pending is None:
+            pending = _pending(session, snapshot, state)
+        if pending is None:
             logger.info("match index is from another database or behind the pruned change log; rebuilding")
             return self._rebuilt(session)
-        if state.version > snapshot.version:
-            snapshot = snapshot.applied(session, changes.since(session, snapshot.version, state.version), state.version)
+        if pending:
+            snapshot = snapshot.applied(session, pending, state.version)
         session.rollback()
         return snapshot
 
@@ -135,28 +137,19 @@ class LiveIndex:
                 manifest = store.read_manifest(self.folder)
                 if manifest and manifest["generation"] != snapshot.generation and store.trusted(manifest, state):
                     snapshot = store.load(self.folder, manifest) or snapshot
-                if self._large(session, snapshot, state):
-                    written = self._files_written(session)
-                    if written is None:
-                        return  # a writer (`tm import`) is bringing the files up to date: wait for it
-                    snapshot = written
-            snapshot = self._caught_up(session, snapshot, state)
+            pending = _pending(session, snapshot, state)
+            if self.folder is not None and (pending is None or pending_units(pending) > PERSIST_ABOVE):
+                written = self._files_written(session)
+                if written is None:
+                    return  # a writer (`tm import`) is bringing the files up to date: wait for it
+                snapshot, pending = written, None
+            else:
+                self._large_since = None
+            snapshot = self._caught_up(session, snapshot, state, pending)
             overlay = snapshot.overlay_size() if self.folder is not None else 0
             if overlay > PERSIST_ABOVE or (overlay and time.monotonic() - self._persisted_at > PERSIST_AFTER_SECONDS):
                 snapshot = self._persisted(snapshot)
             self._snapshot = snapshot
-
-    def _large(self, session: Session, snapshot: Snapshot, state: changes.State) -> bool:
-        """Tell whether the pending change is one the files should take, not this overlay."""
-        if state.version <= snapshot.version and state.database_id == snapshot.database_id:
-            self._large_since = None
-            return False
-        if state.database_id != snapshot.database_id or state.pruned_through > snapshot.version:
-            return True
-        if pending_units(changes.since(session, snapshot.version, state.version)) <= PERSIST_ABOVE:
-            self._large_since = None
-            return False
-        return True
 
     def _files_written(self, session: Session) -> Snapshot | None:
         """Write the files for a large change, unless a writer is at it or just committed it.
@@ -212,3 +205,13 @@ class LiveIndex:
                 logger.exception("match index refresh failed; retrying")
             if self._stopping.wait(REFRESH_SECONDS):
                 return
+
+
+def _pending(session: Session, snapshot: Snapshot, state: changes.State) -> list[changes.Change] | None:
+    """Return the changes that bring `snapshot` to `state`, or None when the change log cannot
+    (another database, or changes pruned since)."""
+    if state.database_id != snapshot.database_id or state.pruned_through > snapshot.version:
+        return None
+    if state.version <= snapshot.version:
+        return []
+    return changes.since(session, snapshot.version, state.version)

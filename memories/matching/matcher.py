@@ -20,7 +20,6 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -29,9 +28,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from memories import repository
 from memories.errors import InvalidInput
-from memories.languages import normalise_tag, primary_language
+from memories.languages import normalise_tag
 from memories.matching import quality_search, word_search
 from memories.matching.diff import DiffSpan, diff
+from memories.matching.index import primary
 from memories.matching.live import LiveIndex
 from memories.matching.repair import Repair, repair
 from memories.matching.scores import IDENTICAL, IN_CONTEXT, SIGNATURE, band, compare, quality
@@ -160,14 +160,20 @@ _ROWS = (
 )
 
 
+def _scored_row(row, side: int, query: str, prepared: str, tokens, source_lang: str) -> _Scored | None:
+    """Score one side of a unit read from the database exactly; None when it was deleted
+    since the index saw it."""
+    if row is None:
+        return None
+    text = row.source_text if side == SOURCE_SIDE else row.target_text
+    source = prepare(text)
+    comparison = compare(prepared, tokens, source, tokenize(source, source_lang))
+    return _Scored(row.id, side, row, source, comparison, comparison.similarity, quality(query, text))
+
+
 def _rows_of(session: Session, unit_ids: set[int]):
     """Return the rows of the given units, with their memory's name and document's title."""
     return session.execute(_ROWS, {"unit_ids": sorted(unit_ids)})
-
-
-@lru_cache(maxsize=256)
-def _primary(tag: str) -> str:
-    return primary_language(tag)
 
 
 class Matcher:
@@ -253,7 +259,7 @@ class Matcher:
             raise InvalidInput(f"order must be one of {', '.join(ORDERS)}")
         memory_id = repository.memory_by_name(session, memory).id if memory is not None else None
         tokens = tokenize(prepared, source_lang)
-        direction = (_primary(source_lang), _primary(target_lang))
+        direction = (primary(source_lang), primary(target_lang))
         if order == BY_QUALITY:
             found = self._quality_candidates(session, direction, query, float(min_similarity), memory_id, limit)
             scored = self._score_by_quality(session, query, prepared, tokens, source_lang, found, float(min_similarity), limit, context)
@@ -271,7 +277,7 @@ class Matcher:
         if len(query) > MAX_QUERY_LENGTH:
             raise InvalidInput(f"the query is longer than {MAX_QUERY_LENGTH} characters")
         source_lang, target_lang = normalise_tag(source_lang), normalise_tag(target_lang)
-        if _primary(source_lang) == _primary(target_lang):
+        if primary(source_lang) == primary(target_lang):
             raise InvalidInput("source and target languages must differ")
         if isinstance(min_similarity, bool) or not isinstance(min_similarity, (int, float)) or not (
             0 <= min_similarity <= 100
@@ -315,17 +321,10 @@ class Matcher:
             chunk = found[position:stop]
             position = stop
             rows = {row.id: row for row in _rows_of(session, {item.unit_id for item in chunk})}
-            for item in chunk:
-                row = rows.get(item.unit_id)
-                if row is None:  # deleted since the index saw it
-                    continue
-                text = row.source_text if item.side == SOURCE_SIDE else row.target_text
-                exact = quality(query, text)
-                if exact < min_quality:  # changed since the index saw it
-                    continue
-                source = prepare(text)
-                comparison = compare(prepared, tokens, source, tokenize(source, source_lang))
-                scored.append(_Scored(item.unit_id, item.side, row, source, comparison, comparison.similarity, exact))
+            for found_side in chunk:
+                item = _scored_row(rows.get(found_side.unit_id), found_side.side, query, prepared, tokens, source_lang)
+                if item is not None and item.quality >= min_quality:  # else changed since the index saw it
+                    scored.append(item)
         if context is not None:
             self._mark_in_context(session, scored, context)
         scored.sort(key=_Scored.quality_key)
@@ -344,17 +343,9 @@ class Matcher:
             position += len(chunk)
             rows = {row.id: row for row in _rows_of(session, {unit_id for unit_id, _ in chunk})}
             for unit_id, side in chunk:
-                row = rows.get(unit_id)
-                if row is None:  # deleted since the index saw it
-                    continue
-                text = row.source_text if side == SOURCE_SIDE else row.target_text
-                source = prepare(text)
-                comparison = compare(prepared, tokens, source, tokenize(source, source_lang))
-                if comparison.similarity < min_similarity:
-                    continue
-                scored.append(
-                    _Scored(unit_id, side, row, source, comparison, comparison.similarity, quality(query, text))
-                )
+                item = _scored_row(rows.get(unit_id), side, query, prepared, tokens, source_lang)
+                if item is not None and item.similarity >= min_similarity:
+                    scored.append(item)
             scored.sort(key=_Scored.sort_key)
             if position < len(bounds) and len(scored) >= limit:
                 if scored[limit - 1].similarity > bounds[position] + 2 * ROUNDING:
@@ -466,7 +457,7 @@ class ExhaustiveMatcher(Matcher):
         )
         sides = []
         for unit_id, source_lang, target_lang, source_text, target_text in rows:
-            pair = (_primary(source_lang), _primary(target_lang))
+            pair = (primary(source_lang), primary(target_lang))
             if pair == (source, target):
                 sides.append((unit_id, SOURCE_SIDE, source_text))
             elif pair == (target, source):

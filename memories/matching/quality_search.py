@@ -108,10 +108,9 @@ def search(parts, query: str, *, min_quality: float, memory_id: int | None, limi
         known_floor = qualities[limit - 1] - EPSILON if len(qualities) >= limit else min_quality
         step = next((level for level in LEVELS if level < threshold and level > min_quality), min_quality)
         threshold = max(min_quality, known_floor, step)
-    found = known
     results = [
         Found(quality, int(parts[number][0].unit_ids[document]), int(parts[number][0].sides[document]))
-        for number, qualities in enumerate(found)
+        for number, qualities in enumerate(known)
         for document, quality in qualities.items()
         if quality >= min_quality - EPSILON
     ]

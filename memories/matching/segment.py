@@ -216,18 +216,6 @@ class Segment:
         bounds = np.concatenate(([0], np.cumsum(lengths))).tolist()
         return [joined[a:b] for a, b in zip(bounds, bounds[1:])]
 
-    def holds_values(self, documents: np.ndarray, value_ids: list[int]) -> np.ndarray:
-        """Keep the documents holding every value term of `value_ids`."""
-        keep = np.ones(len(documents), dtype=np.bool_)
-        for term in value_ids:
-            positions, lengths = _ranges(self.value_offsets, documents)
-            hit = self.value_ids[positions] == term
-            owner = np.repeat(np.arange(len(documents)), lengths)
-            found = np.zeros(len(documents), dtype=np.bool_)
-            found[owner[hit]] = True
-            keep &= found
-        return documents[keep]
-
     # -- characters ----------------------------------------------------------------------
 
     @property
@@ -451,7 +439,3 @@ def _concatenate(parts: list[Documents]) -> Documents:
         [text for p in parts for text in p.texts],
     )
 
-
-def concatenate(parts: list[Documents]) -> Documents:
-    """Join several batches of documents into one."""
-    return _concatenate(parts)

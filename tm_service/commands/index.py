@@ -29,7 +29,7 @@ def index_group() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @tm_command
 def build_command(as_json: bool) -> None:
-    summary = matching.rebuild_index()
+    summary = matching.update_index(full=True)
     if summary is None:
         raise click.ClickException("the database is in memory: the index has no files to build")
     click.echo(json.dumps(summary.as_dict())) if as_json else echo_summary(summary)
